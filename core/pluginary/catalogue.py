@@ -1,0 +1,109 @@
+"""The catalogue interface that storage extensions implement, and how the core opens one.
+
+The core never imports a database driver: it asks the ``open_catalogue`` hook for an object that
+satisfies :class:`Catalogue` and talks to it only through this protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from .errors import StorageError, UsageError
+from .models import CatalogueInfo, MigrationReport, PluginRecord, SearchHit, SearchQuery
+
+if TYPE_CHECKING:
+    import pluggy
+
+
+@runtime_checkable
+class Catalogue(Protocol):
+    """An open catalogue. Implementations must be safe to read from several threads."""
+
+    url: str
+
+    def upsert(self, records: Iterable[PluginRecord]) -> int:
+        """Insert or update records keyed by ``(format, uid)`` in one transaction per batch.
+
+        Returns how many records were written. A rescan updates rows; it never duplicates them.
+        """
+        ...
+
+    def get(self, key: str) -> PluginRecord | None:
+        """The record whose key (``format:uid``) or unique key prefix is ``key``, or None."""
+        ...
+
+    def list(
+        self, *, format: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[PluginRecord]:
+        """All records, optionally filtered, ordered by name."""
+        ...
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        """Full-text search over name, vendor, categories, description and parameter names."""
+        ...
+
+    def info(self) -> CatalogueInfo:
+        """Counts, schema version and size."""
+        ...
+
+    def check(self) -> list[str]:
+        """Integrity problems found; an empty list means the catalogue is sound."""
+        ...
+
+    def backup(self, destination: Path) -> None:
+        """Write a consistent copy to ``destination`` while the catalogue stays usable."""
+        ...
+
+    def vacuum(self) -> None:
+        """Reclaim free space."""
+        ...
+
+    def migrate(self) -> MigrationReport:
+        """Upgrade the schema to the version this code writes. A no-op when already current."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and locks."""
+        ...
+
+
+def normalise_url(value: str) -> str:
+    """Turn a ``--db`` value into a catalogue URL: a bare path means an SQLite file."""
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def url_scheme(url: str) -> str:
+    """The engine part of a catalogue URL (``sqlite`` for ``sqlite:///x.db``)."""
+    return url.split("://", 1)[0].split("+", 1)[0]
+
+
+def open_catalogue(pm: pluggy.PluginManager, url: str, *, create: bool = True) -> Catalogue:
+    """Open the catalogue at ``url`` through whichever storage extension claims it.
+
+    Raises :class:`UsageError` naming the installed engines when none claims the scheme.
+    """
+    from .registry import collect_storages
+
+    url = normalise_url(url)
+    catalogue = pm.hook.open_catalogue(url=url, create=create)
+    if catalogue is None:
+        engines = sorted(collect_storages(pm))
+        scheme = url_scheme(url)
+        if engines:
+            hint = f"installed engines: {', '.join(engines)}"
+        else:
+            hint = "install a storage extension, for example: pip install pluginary-sqlite"
+        raise UsageError(f"no storage extension handles '{scheme}://' catalogues", hint=hint)
+    if not isinstance(catalogue, Catalogue):
+        raise StorageError(f"the storage extension for {url} returned {type(catalogue).__name__}, "
+                           "which is not a Catalogue")
+    return catalogue
+
+
+def sort_records(records: Sequence[PluginRecord]) -> list[PluginRecord]:
+    """The one ordering every listing uses: by name, then vendor, then key."""
+    return sorted(records, key=lambda r: (r.name.casefold(), r.vendor.casefold(), r.key))

@@ -1,0 +1,247 @@
+"""The values that cross extension boundaries.
+
+Every struct here is a frozen ``msgspec.Struct``: extensions hand them to the core, scan workers
+send them to the parent as msgpack, and storage extensions persist them. Keeping them immutable
+means no extension can change a record another extension is still looking at.
+
+The JSON Schema of these structs is published in ``docs/schema/`` (see
+:func:`pluginary.schema.public_schema`).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import msgspec
+
+
+class Format(enum.StrEnum):
+    """The plugin formats Pluginary knows how to name. Extensions may add others by string."""
+
+    VST3 = "vst3"
+    AU = "au"
+    LV2 = "lv2"
+    CLAP = "clap"
+    LADSPA = "ladspa"
+
+
+class Role(enum.StrEnum):
+    """What a plugin does in a signal chain, as the host would file it."""
+
+    INSTRUMENT = "instrument"
+    EFFECT = "effect"
+    MIDI_EFFECT = "midi-effect"
+    ANALYZER = "analyzer"
+    UNKNOWN = "unknown"
+
+
+class Status(enum.StrEnum):
+    """The outcome of the deepest scan tier attempted on one installation."""
+
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    BLOCKED = "blocked"
+    MISSING = "missing"
+    IGNORED = "ignored"
+    PENDING = "pending"
+
+
+class Parameter(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One automatable parameter as the plugin declares it."""
+
+    name: str
+    #: The plugin's own id: VST3 ParamID, LV2 port symbol, CLAP param id, LADSPA port index.
+    id: str
+    default: float | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+
+
+class Fingerprint(msgspec.Struct, frozen=True, kw_only=True):
+    """What identifies one version of a binary on disk, cheaply.
+
+    ``path`` is the real binary (the ``.so`` inside a bundle), not the bundle folder: an update
+    that rewrites the binary in place must change the fingerprint.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+    #: Fingerprint of the declarative metadata file (moduleinfo.json, manifest.ttl), if any.
+    metadata: str = ""
+
+
+class PluginRecord(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Everything the catalogue knows about one plugin in one installation.
+
+    ``(format, uid)`` is the stable identity: the VST3 class id as 32 hex digits, the AU
+    ``type:subtype:manufacturer``, the LV2 URI, the CLAP id, or the LADSPA unique id. Tags,
+    presets and compatibility rules hang off this identity, never off a database row id.
+    """
+
+    format: str
+    uid: str
+    name: str
+    vendor: str = ""
+    version: str = ""
+    role: Role = Role.UNKNOWN
+    #: Categories exactly as the plugin declares them (VST3 subcategories, LV2 classes, ...).
+    categories: tuple[str, ...] = ()
+    description: str = ""
+    audio_inputs: int | None = None
+    audio_outputs: int | None = None
+    midi_inputs: int | None = None
+    midi_outputs: int | None = None
+    parameters: tuple[Parameter, ...] = ()
+    #: The file that was loaded (the binary, or the single-file plugin).
+    file_path: str = ""
+    #: The bundle folder for bundle formats (``Foo.vst3``, ``foo.lv2``), else equal to file_path.
+    bundle_path: str = ""
+    fingerprint: Fingerprint | None = None
+    architecture: str = ""
+    status: Status = Status.OK
+    #: Why the status is not ``ok``: one line a person can act on.
+    cause: str = ""
+    #: The deepest scan tier attempted (0 declarative, 1 factory, 2 instantiation).
+    tier: int = 0
+    #: Format-specific fields that have no column of their own (SDK version, JUCE identifier...).
+    extra: dict[str, str] = {}
+
+    @property
+    def key(self) -> str:
+        """The identity as one string, ``format:uid``: what the CLI accepts as an ID."""
+        return f"{self.format}:{self.uid}"
+
+
+class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+    """A file or bundle that discovery found and that one format extension can load."""
+
+    format: str
+    #: The file or bundle folder as found on disk.
+    path: str
+    fingerprint: Fingerprint | None = None
+
+
+class LoadResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What loading one candidate gave: one record per plugin class it holds.
+
+    A failure is still a result: ``records`` may be empty and ``status``/``cause`` say why.
+    """
+
+    candidate: Candidate
+    records: tuple[PluginRecord, ...] = ()
+    status: Status = Status.OK
+    cause: str = ""
+    #: The tail of what the plugin wrote to stderr while loading, kept for diagnosis.
+    stderr: str = ""
+    seconds: float = 0.0
+
+
+class Requirement(msgspec.Struct, frozen=True, kw_only=True):
+    """Something a format needs on the machine, checked by ``pluginary doctor``."""
+
+    kind: str  # "python" (an importable module) or "library" (a shared library for ctypes)
+    name: str
+    #: What to do when it is missing, e.g. "apt-get install liblilv-0-0".
+    advice: str = ""
+
+
+class FormatInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A plugin format as a format extension declares it.
+
+    Default roots are plain data per OS (``linux``, ``darwin``, ``windows``) so they can be
+    tested for every OS on any OS. Entries may use ``~`` and ``$VAR``/``%VAR%``.
+    """
+
+    name: str
+    description: str
+    default_roots: dict[str, tuple[str, ...]] = {}
+    #: Environment variable holding extra roots (``VST3_PATH``, ``LV2_PATH``...).
+    path_env: str = ""
+    #: Python packages or system libraries this format needs, for ``pluginary doctor``.
+    requirements: tuple[Requirement, ...] = ()
+
+
+class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """A catalogue search. ``text`` is full-text for now; a query language comes later."""
+
+    text: str
+    limit: int = 50
+    format: str | None = None
+
+
+class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
+    """One search result, best first."""
+
+    record: PluginRecord
+    score: float = 0.0
+
+
+class CatalogueInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A summary of an open catalogue, for ``pluginary db info``."""
+
+    url: str
+    engine: str
+    schema_version: int
+    plugins: int
+    parameters: int
+    scans: int
+    size_bytes: int | None = None
+    details: dict[str, Any] = {}
+
+
+class MigrationReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``pluginary db migrate`` did."""
+
+    from_version: int
+    to_version: int
+    backup_path: str = ""
+
+
+class ScanStarted(msgspec.Struct, frozen=True, kw_only=True, tag="scan-started"):
+    """Sent once when a scan begins."""
+
+    scan_id: int
+    formats: tuple[str, ...]
+    roots: tuple[str, ...]
+
+
+class ScanProgress(msgspec.Struct, frozen=True, kw_only=True, tag="scan-progress"):
+    """Sent as candidates finish."""
+
+    scan_id: int
+    done: int
+    total: int
+    current: str = ""
+    counts: dict[str, int] = {}
+
+
+class ScanFinished(msgspec.Struct, frozen=True, kw_only=True, tag="scan-finished"):
+    """Sent once when a scan ends, interrupted or not."""
+
+    scan_id: int
+    counts: dict[str, int]
+    seconds: float
+    interrupted: bool = False
+
+
+ScanEvent = ScanStarted | ScanProgress | ScanFinished
+
+#: The structs whose JSON Schema is published under docs/schema/.
+PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
+    PluginRecord,
+    Candidate,
+    LoadResult,
+    FormatInfo,
+    SearchQuery,
+    SearchHit,
+    CatalogueInfo,
+    MigrationReport,
+    ScanStarted,
+    ScanProgress,
+    ScanFinished,
+)

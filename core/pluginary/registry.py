@@ -1,0 +1,169 @@
+"""The registries that ``register_*`` hooks fill, and the one loop that fills them.
+
+Each ``register_*`` implementation is called on its own with a ``register`` callable bound to its
+extension's name, so every entry records who provided it and a name claimed twice is reported with
+both claimants. A registration hook that raises is treated like a broken extension: one warning,
+or an :class:`~pluginary.errors.ExtensionError` under ``PLUGINARY_STRICT=1``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+import msgspec
+import pluggy
+
+from .errors import ExtensionError
+from .models import FormatInfo, PluginRecord
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """Writes records into another program's files."""
+
+    name: str
+    description: str
+
+    def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
+        """Write ``records`` to ``destination``, merging with what is there and keeping a backup."""
+        ...
+
+
+class Rule(msgspec.Struct, frozen=True, kw_only=True):
+    """How to treat plugins that match: glob patterns on key, vendor and name."""
+
+    action: str  # "block", "ignore" or "timeout"
+    reason: str
+    key: str = "*"
+    vendor: str = "*"
+    name: str = "*"
+    #: For action "timeout": the load budget in seconds.
+    seconds: float | None = None
+
+
+class RuleSet(msgspec.Struct, frozen=True, kw_only=True):
+    """A named, versioned group of rules, such as one vendor's compatibility pack."""
+
+    name: str
+    description: str
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Command:
+    """A CLI command or command group an extension added."""
+
+    name: str
+    target: Any  # a function (one command) or a typer.Typer (a group)
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """A catalogue URL scheme an extension can open."""
+
+    scheme: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """One registered item and the extension that provided it."""
+
+    extension: str
+    item: T
+
+
+FormatRegister = Callable[[FormatInfo], None]
+StorageRegister = Callable[[str, str], None]
+ExporterRegister = Callable[[Exporter], None]
+RuleSetRegister = Callable[[RuleSet], None]
+
+
+class CommandRegister(Protocol):
+    def __call__(self, name: str, target: Any, help: str = "") -> None: ...
+
+
+def _collect(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    make_register: Callable[[Callable[[str, T], None]], Any],
+    name_of: Callable[[T], str],
+    *,
+    strict: bool | None = None,
+) -> dict[str, Entry[T]]:
+    """Call every implementation of ``hook_name`` and gather what each registers, by name."""
+    from .manager import strict_mode
+
+    strict = strict_mode() if strict is None else strict
+    found: dict[str, Entry[T]] = {}
+    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+        extension = impl.plugin_name
+
+        def add(ext: str, item: T) -> None:
+            name = name_of(item)
+            if name in found and found[name].extension != ext:
+                raise ExtensionError(
+                    f"{hook_name}: '{name}' is registered by both '{found[name].extension}' "
+                    f"and '{ext}'",
+                    hint=f"uninstall one of them, or disable one with PLUGINARY_DISABLE={ext}",
+                )
+            found[name] = Entry(ext, item)
+
+        try:
+            impl.function(register=make_register(lambda item, _e=extension: add(_e, item)))
+        except ExtensionError:
+            raise
+        except Exception as exc:
+            message = f"extension '{extension}' failed in {hook_name}: {type(exc).__name__}: {exc}"
+            if strict:
+                raise ExtensionError(message) from exc
+            log.warning(message)
+    return found
+
+
+def _plain(add: Callable[[Any], None]) -> Callable[[Any], None]:
+    return add
+
+
+def collect_formats(pm: pluggy.PluginManager) -> dict[str, Entry[FormatInfo]]:
+    """Every format declared through ``register_formats``, by format name."""
+    return _collect(pm, "register_formats", _plain, lambda f: f.name)
+
+
+def collect_storages(pm: pluggy.PluginManager) -> dict[str, Entry[Storage]]:
+    """Every catalogue URL scheme declared through ``register_storages``, by scheme."""
+
+    def make(add: Callable[[Storage], None]) -> StorageRegister:
+        return lambda scheme, description="": add(Storage(scheme, description))
+
+    return _collect(pm, "register_storages", make, lambda s: s.scheme)
+
+
+def collect_exporters(pm: pluggy.PluginManager) -> dict[str, Entry[Exporter]]:
+    """Every exporter declared through ``register_exporters``, by exporter name."""
+    return _collect(pm, "register_exporters", _plain, lambda e: e.name)
+
+
+def collect_rule_sets(pm: pluggy.PluginManager) -> dict[str, Entry[RuleSet]]:
+    """Every rule set declared through ``register_rule_sets``, by rule-set name."""
+    return _collect(pm, "register_rule_sets", _plain, lambda r: r.name)
+
+
+def collect_commands(pm: pluggy.PluginManager) -> dict[str, Entry[Command]]:
+    """Every CLI command declared through ``register_commands``, by command name."""
+
+    def make(add: Callable[[Command], None]) -> CommandRegister:
+        def register(name: str, target: Any, help: str = "") -> None:
+            add(Command(name, target, help))
+
+        return register
+
+    return _collect(pm, "register_commands", make, lambda c: c.name)
