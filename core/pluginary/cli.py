@@ -1,0 +1,173 @@
+"""The ``pluginary`` command: a typer app built from the extension manager.
+
+Every command, the core's own included, arrives through the ``register_commands`` hook, so
+:func:`make_app` only assembles them and adds the global options. :func:`run` is the one place
+that turns exceptions into one-line messages and exit codes (documented in ``docs/cli.md``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .catalogue import Catalogue, normalise_url, open_catalogue
+from .config import Settings, resolve_settings
+from .errors import PluginaryError, UsageError
+from .logs import setup_logging
+from .manager import ExtensionManager, make_plugin_manager
+from .registry import collect_commands
+
+log = logging.getLogger(__name__)
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class Session:
+    """What one CLI run shares between the global options and the command: ``ctx.obj``."""
+
+    pm: ExtensionManager
+    verbosity: int = 0
+    json: bool = False
+    settings: Settings | None = None
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+
+    def resolved(self) -> Settings:
+        if self.settings is None:
+            self.settings = resolve_settings()
+        return self.settings
+
+    def catalogue(self) -> Catalogue:
+        """Open the catalogue once per run. Only the default catalogue is created on demand:
+        a path the user named must exist, so a typo is reported instead of creating a new file."""
+        if self._catalogue is None:
+            settings = self.resolved()
+            create = settings.sources.get("db") == "default"
+            self._catalogue = open_catalogue(self.pm, normalise_url(settings.db), create=create)
+        return self._catalogue
+
+    def close(self) -> None:
+        if self._catalogue is not None:
+            self._catalogue.close()
+            self._catalogue = None
+
+
+def make_app(pm: ExtensionManager, session: Session | None = None) -> typer.Typer:
+    """Build the CLI for ``pm``: global options plus every registered command."""
+    session = session or Session(pm=pm)
+    app = typer.Typer(
+        name="pluginary",
+        help="Find every audio plugin on this machine and keep a searchable catalogue of it.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def main_options(
+        ctx: typer.Context,
+        db: Annotated[str | None, typer.Option(
+            "--db", help="Catalogue path or URL. Env: PLUGINARY_DB. Default: the user data dir.",
+            show_default=False)] = None,
+        verbose: Annotated[int, typer.Option(
+            "--verbose", "-v", count=True, help="More detail; -vv for debug and tracebacks.")] = 0,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only.")] = False,
+        log_file: Annotated[str | None, typer.Option(
+            "--log-file", help="Also write a debug log here. Env: PLUGINARY_LOG_FILE.")] = None,
+        json: Annotated[bool, typer.Option(
+            "--json", help="Print JSON on every command that lists or shows something.")] = False,
+        version: Annotated[bool, typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True)] = False,
+    ) -> None:
+        if version:
+            typer.echo(f"pluginary {__version__}")
+            raise typer.Exit()
+        session.verbosity = -1 if quiet else verbose
+        session.json = json
+        session.settings = resolve_settings(db=db, log_file=log_file)
+        setup_logging(session.verbosity, session.settings.log_file)
+        ctx.obj = session
+
+    for name, entry in sorted(collect_commands(pm).items()):
+        command = entry.item
+        if isinstance(command.target, typer.Typer):
+            app.add_typer(command.target, name=name, help=command.help or None)
+        elif callable(command.target):
+            app.command(name=name, help=command.help or None)(command.target)
+        else:
+            raise UsageError(f"extension '{entry.extension}' registered command '{name}' as "
+                             f"{type(command.target).__name__}; expected a function or typer.Typer")
+    return app
+
+
+def _verbosity_from(argv: Sequence[str]) -> int:
+    """Read -v/-q before the app exists, so that loading extensions logs at the right level."""
+    level = 0
+    for arg in argv:
+        if arg == "--":
+            break
+        if arg in ("-q", "--quiet"):
+            return -1
+        if arg == "--verbose":
+            level += 1
+        elif arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}:
+            level += len(arg) - 1
+    return level
+
+
+def report_error(message: str, hint: str = "") -> None:
+    """The one format of a user-facing error: one line on stderr."""
+    line = f"error: {message}"
+    if hint:
+        line += f" (hint: {hint})"
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def run(argv: Sequence[str] | None = None, pm: ExtensionManager | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbosity = _verbosity_from(args)
+    setup_logging(verbosity)
+    session: Session | None = None
+    try:
+        pm = pm or make_plugin_manager()
+        session = Session(pm=pm, verbosity=verbosity)
+        command = typer.main.get_command(make_app(pm, session))
+        # Standalone mode lets typer print its own usage errors; it ends every run with
+        # SystemExit, which carries the exit code.
+        command.main(args=args, prog_name="pluginary", standalone_mode=True)
+        return 0
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except PluginaryError as exc:
+        if (session.verbosity if session else verbosity) > 0:
+            traceback.print_exc()
+        report_error(exc.message, exc.hint)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        report_error("interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if (session.verbosity if session else verbosity) > 0:
+            traceback.print_exc()
+        report_error(f"internal error: {type(exc).__name__}: {exc}",
+                     "rerun with -v for the traceback and report it as a bug")
+        return EXIT_INTERNAL
+    finally:
+        if session is not None:
+            session.close()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())
