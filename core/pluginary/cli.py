@@ -85,11 +85,9 @@ def make_app(pm: ExtensionManager, session: Session | None = None) -> typer.Type
         json: Annotated[bool, typer.Option(
             "--json", help="Print JSON on every command that lists or shows something.")] = False,
         version: Annotated[bool, typer.Option(
-            "--version", help="Print the version and exit.", is_eager=True)] = False,
+            "--version", help="Print the version and exit.", is_eager=True,
+            callback=_print_version)] = False,
     ) -> None:
-        if version:
-            typer.echo(f"pluginary {__version__}")
-            raise typer.Exit()
         session.verbosity = -1 if quiet else verbose
         session.json = json
         session.settings = resolve_settings(db=db, log_file=log_file)
@@ -106,6 +104,12 @@ def make_app(pm: ExtensionManager, session: Session | None = None) -> typer.Type
             raise UsageError(f"extension '{entry.extension}' registered command '{name}' as "
                              f"{type(command.target).__name__}; expected a function or typer.Typer")
     return app
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"pluginary {__version__}")
+        raise typer.Exit()
 
 
 def _verbosity_from(argv: Sequence[str]) -> int:

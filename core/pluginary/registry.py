@@ -133,31 +133,31 @@ def _plain(add: Callable[[Any], None]) -> Callable[[Any], None]:
     return add
 
 
-def collect_formats(pm: pluggy.PluginManager) -> dict[str, Entry[FormatInfo]]:
+def collect_formats(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[FormatInfo]]:
     """Every format declared through ``register_formats``, by format name."""
-    return _collect(pm, "register_formats", _plain, lambda f: f.name)
+    return _collect(pm, "register_formats", _plain, lambda f: f.name, strict=strict)
 
 
-def collect_storages(pm: pluggy.PluginManager) -> dict[str, Entry[Storage]]:
+def collect_storages(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Storage]]:
     """Every catalogue URL scheme declared through ``register_storages``, by scheme."""
 
     def make(add: Callable[[Storage], None]) -> StorageRegister:
         return lambda scheme, description="": add(Storage(scheme, description))
 
-    return _collect(pm, "register_storages", make, lambda s: s.scheme)
+    return _collect(pm, "register_storages", make, lambda s: s.scheme, strict=strict)
 
 
-def collect_exporters(pm: pluggy.PluginManager) -> dict[str, Entry[Exporter]]:
+def collect_exporters(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Exporter]]:
     """Every exporter declared through ``register_exporters``, by exporter name."""
-    return _collect(pm, "register_exporters", _plain, lambda e: e.name)
+    return _collect(pm, "register_exporters", _plain, lambda e: e.name, strict=strict)
 
 
-def collect_rule_sets(pm: pluggy.PluginManager) -> dict[str, Entry[RuleSet]]:
+def collect_rule_sets(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[RuleSet]]:
     """Every rule set declared through ``register_rule_sets``, by rule-set name."""
-    return _collect(pm, "register_rule_sets", _plain, lambda r: r.name)
+    return _collect(pm, "register_rule_sets", _plain, lambda r: r.name, strict=strict)
 
 
-def collect_commands(pm: pluggy.PluginManager) -> dict[str, Entry[Command]]:
+def collect_commands(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Command]]:
     """Every CLI command declared through ``register_commands``, by command name."""
 
     def make(add: Callable[[Command], None]) -> CommandRegister:
@@ -166,4 +166,4 @@ def collect_commands(pm: pluggy.PluginManager) -> dict[str, Entry[Command]]:
 
         return register
 
-    return _collect(pm, "register_commands", make, lambda c: c.name)
+    return _collect(pm, "register_commands", make, lambda c: c.name, strict=strict)

@@ -1,0 +1,5 @@
+"""``python -m pluginary`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The JSON Schema of the public structs, generated from msgspec.
+
+``python -m pluginary.schema docs/schema`` rewrites the published files; a test fails when the
+published files differ from what the code generates.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .models import PUBLIC_STRUCTS
+
+
+def public_schema() -> dict[str, Any]:
+    """One JSON Schema document whose ``$defs`` hold every public struct."""
+    (_, *_rest), components = msgspec.json.schema_components(PUBLIC_STRUCTS,
+                                                            ref_template="#/$defs/{name}")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Pluginary public structs",
+        "description": "Values that cross Pluginary's extension boundaries (pluginary.models).",
+        "$defs": components,
+    }
+
+
+def render() -> str:
+    """The schema as the text published in ``docs/schema/pluginary.schema.json``."""
+    return msgspec.json.format(msgspec.json.encode(public_schema(), order="sorted"),
+                               indent=2).decode() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    target = Path(args[0] if args else "docs/schema")
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "pluginary.schema.json").write_text(render(), encoding="utf-8")
+    print(f"wrote {target / 'pluginary.schema.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
