@@ -6,6 +6,7 @@ satisfies :class:`Catalogue` and talks to it only through this protocol.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -36,11 +37,11 @@ class Catalogue(Protocol):
 
     def list(
         self, *, format: str | None = None, status: str | None = None, limit: int | None = None
-    ) -> list[PluginRecord]:
+    ) -> builtins.list[PluginRecord]:
         """All records, optionally filtered, ordered by name."""
         ...
 
-    def search(self, query: SearchQuery) -> list[SearchHit]:
+    def search(self, query: SearchQuery) -> builtins.list[SearchHit]:
         """Full-text search over name, vendor, categories, description and parameter names."""
         ...
 
@@ -48,7 +49,7 @@ class Catalogue(Protocol):
         """Counts, schema version and size."""
         ...
 
-    def check(self) -> list[str]:
+    def check(self) -> builtins.list[str]:
         """Integrity problems found; an empty list means the catalogue is sound."""
         ...
 

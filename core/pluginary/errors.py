@@ -39,7 +39,8 @@ class ExtensionError(PluginaryError):
     """An extension failed to load or registered something that clashes."""
 
     exit_code = 4
-    default_hint = "run 'pluginary extensions' to see what is installed, or disable it with PLUGINARY_DISABLE=name"
+    default_hint = ("run 'pluginary extensions' to see what is installed, "
+                    "or disable it with PLUGINARY_DISABLE=name")
 
 
 class StorageError(PluginaryError):

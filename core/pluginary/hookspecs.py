@@ -72,7 +72,7 @@ class StorageSpecs:
 
     @hookspec
     def register_storages(self, register: StorageRegister) -> None:
-        """Declare the URL schemes this extension can open: ``register("sqlite", "description")``."""
+        """Declare the URL schemes this extension can open: ``register("sqlite", "about")``."""
 
     @hookspec(firstresult=True)
     def open_catalogue(self, url: str, create: bool) -> Catalogue | None:

@@ -6,6 +6,7 @@ tests and long-running processes can have as many independent managers as they l
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
@@ -93,7 +94,8 @@ def make_plugin_manager(
         for module_name in DEFAULT_EXTENSIONS:
             short = module_name.rsplit(".", 1)[-1]
             _load(pm, f"core.{short}", CORE_DISTRIBUTION, version, module_name,
-                  lambda m=module_name: importlib.import_module(m), blocked, strict, builtin=True)
+                  functools.partial(importlib.import_module, module_name), blocked, strict,
+                  builtin=True)
     if load_entrypoints:
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist is not None else "?"

@@ -8,6 +8,7 @@ or an :class:`~pluginary.errors.ExtensionError` under ``PLUGINARY_STRICT=1``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ class CommandRegister(Protocol):
 def _collect(
     pm: pluggy.PluginManager,
     hook_name: str,
-    make_register: Callable[[Callable[[str, T], None]], Any],
+    make_register: Callable[[Callable[[T], None]], Any],
     name_of: Callable[[T], str],
     *,
     strict: bool | None = None,
@@ -118,7 +119,7 @@ def _collect(
             found[name] = Entry(ext, item)
 
         try:
-            impl.function(register=make_register(lambda item, _e=extension: add(_e, item)))
+            impl.function(register=make_register(functools.partial(add, extension)))
         except ExtensionError:
             raise
         except Exception as exc:
@@ -133,31 +134,44 @@ def _plain(add: Callable[[Any], None]) -> Callable[[Any], None]:
     return add
 
 
-def collect_formats(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[FormatInfo]]:
+def collect_formats(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[FormatInfo]]:
     """Every format declared through ``register_formats``, by format name."""
     return _collect(pm, "register_formats", _plain, lambda f: f.name, strict=strict)
 
 
-def collect_storages(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Storage]]:
+def collect_storages(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[Storage]]:
     """Every catalogue URL scheme declared through ``register_storages``, by scheme."""
 
     def make(add: Callable[[Storage], None]) -> StorageRegister:
-        return lambda scheme, description="": add(Storage(scheme, description))
+        def register(scheme: str, description: str = "") -> None:
+            add(Storage(scheme, description))
+
+        return register
 
     return _collect(pm, "register_storages", make, lambda s: s.scheme, strict=strict)
 
 
-def collect_exporters(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Exporter]]:
+def collect_exporters(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[Exporter]]:
     """Every exporter declared through ``register_exporters``, by exporter name."""
     return _collect(pm, "register_exporters", _plain, lambda e: e.name, strict=strict)
 
 
-def collect_rule_sets(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[RuleSet]]:
+def collect_rule_sets(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[RuleSet]]:
     """Every rule set declared through ``register_rule_sets``, by rule-set name."""
     return _collect(pm, "register_rule_sets", _plain, lambda r: r.name, strict=strict)
 
 
-def collect_commands(pm: pluggy.PluginManager, *, strict: bool | None = None) -> dict[str, Entry[Command]]:
+def collect_commands(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[Command]]:
     """Every CLI command declared through ``register_commands``, by command name."""
 
     def make(add: Callable[[Command], None]) -> CommandRegister:

@@ -21,7 +21,8 @@ def test_extension_command_runs(run_cli):
     assert (result.exit_code, result.stdout) == (0, "hello studio\n")
 
 
-def test_extensions_json_reports_distribution_hooks_and_what_is_provided(run_cli, broken_extensions):
+def test_extensions_json_reports_distribution_hooks_and_what_is_provided(
+        run_cli, broken_extensions):
     result = run_cli("extensions", "--json")
     assert result.exit_code == 0
     by_name = {e["name"]: e for e in result.json()}

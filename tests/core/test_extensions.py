@@ -58,7 +58,7 @@ def test_each_broken_extension_gives_one_warning_and_the_rest_keeps_working(
 def test_strict_mode_makes_a_broken_extension_fatal(monkeypatch):
     monkeypatch.setenv("PLUGINARY_DISABLE", "broken-signature,broken-unknown-hook")
     monkeypatch.setenv("PLUGINARY_STRICT", "1")
-    with pytest.raises(ExtensionError, match="broken-import.*pluginary-broken"):
+    with pytest.raises(ExtensionError, match=r"broken-import.*pluginary-broken"):
         make_plugin_manager()
 
 

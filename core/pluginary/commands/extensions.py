@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import msgspec
 import typer
@@ -30,7 +31,7 @@ def register_commands(register: CommandRegister) -> None:
 
 def describe_extensions(pm: ExtensionManager) -> list[ExtensionInfo]:
     """Every extension the manager tried to load, with what each one provides."""
-    collectors: Mapping[str, Callable[[ExtensionManager], Mapping[str, Entry[object]]]] = {
+    collectors: Mapping[str, Callable[..., Mapping[str, Entry[Any]]]] = {
         "formats": collect_formats,
         "storages": collect_storages,
         "exporters": collect_exporters,
