@@ -30,6 +30,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.browse",
     "pluginary.commands.db",
     "pluginary.commands.doctor",
+    "pluginary.commands.export",
 )
 
 CORE_DISTRIBUTION = "pluginary"

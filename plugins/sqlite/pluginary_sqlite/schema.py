@@ -1,0 +1,195 @@
+"""The catalogue schema, as an ordered list of forward-only migrations.
+
+``PRAGMA user_version`` holds the schema version of a file. ``MIGRATIONS[n]`` takes a catalogue
+from version ``n`` to ``n + 1``, so a new file runs every step from 0 and an old one runs only the
+steps it lacks: the DDL of every past version stays here, executed, and tested. Migrations are
+never edited once released and never run backwards; a file newer than ``CURRENT_VERSION`` is
+refused before anything writes to it.
+
+Version 1: ``plugins`` with one installation per plugin (path, fingerprint, status... as
+columns), packed ``parameters``, the FTS5 index kept in sync by triggers, and the ``scans`` and
+``jobs`` journal tables.
+
+Version 2: installations move into their own table, so one plugin identity ``(format, uid)``
+can be installed at several paths, each with its own fingerprint, architecture and status.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+#: The FTS5 columns, in order; search weights in catalogue.py follow this order.
+FTS_COLUMNS = ("name", "vendor", "categories", "description", "param_names")
+
+_FTS_VALUES_NEW = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+_FTS_VALUES_OLD = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+_FTS_LIST = ", ".join(FTS_COLUMNS)
+
+V1: tuple[str, ...] = (
+    """
+    CREATE TABLE plugins (
+        id            INTEGER PRIMARY KEY,
+        format        TEXT NOT NULL,
+        uid           TEXT NOT NULL,
+        key           TEXT COLLATE NOCASE GENERATED ALWAYS AS (format || ':' || uid) VIRTUAL,
+        name          TEXT NOT NULL,
+        vendor        TEXT NOT NULL DEFAULT '',
+        version       TEXT NOT NULL DEFAULT '',
+        role          TEXT NOT NULL DEFAULT 'unknown',
+        categories    TEXT NOT NULL DEFAULT '[]',   -- JSON array, as declared
+        description   TEXT NOT NULL DEFAULT '',
+        audio_inputs  INTEGER,
+        audio_outputs INTEGER,
+        midi_inputs   INTEGER,
+        midi_outputs  INTEGER,
+        extra         TEXT NOT NULL DEFAULT '{}',   -- JSON object
+        param_names   TEXT NOT NULL DEFAULT '',     -- distinct parameter names, for FTS only
+        file_path     TEXT NOT NULL DEFAULT '',
+        bundle_path   TEXT NOT NULL DEFAULT '',
+        fp_path       TEXT,                         -- NULL: no fingerprint
+        fp_size       INTEGER,
+        fp_mtime_ns   INTEGER,
+        fp_metadata   TEXT,
+        architecture  TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL DEFAULT 'ok',
+        cause         TEXT NOT NULL DEFAULT '',
+        tier          INTEGER NOT NULL DEFAULT 0,
+        updated_at    REAL NOT NULL,
+        UNIQUE (format, uid)
+    )
+    """,
+    "CREATE INDEX plugins_status ON plugins (status)",
+    """
+    CREATE TABLE parameters (
+        plugin_id INTEGER PRIMARY KEY REFERENCES plugins (id) ON DELETE CASCADE,
+        count     INTEGER NOT NULL,
+        data      BLOB NOT NULL                     -- zlib(msgpack(tuple[Parameter, ...]))
+    )
+    """,
+    f"""
+    CREATE VIRTUAL TABLE plugins_fts USING fts5 (
+        {_FTS_LIST},
+        content = 'plugins', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    )
+    """,
+    f"""
+    CREATE TRIGGER plugins_fts_insert AFTER INSERT ON plugins BEGIN
+        INSERT INTO plugins_fts (rowid, {_FTS_LIST}) VALUES (new.id, {_FTS_VALUES_NEW});
+    END
+    """,
+    f"""
+    CREATE TRIGGER plugins_fts_delete AFTER DELETE ON plugins BEGIN
+        INSERT INTO plugins_fts (plugins_fts, rowid, {_FTS_LIST})
+            VALUES ('delete', old.id, {_FTS_VALUES_OLD});
+    END
+    """,
+    f"""
+    CREATE TRIGGER plugins_fts_update AFTER UPDATE OF {_FTS_LIST} ON plugins BEGIN
+        INSERT INTO plugins_fts (plugins_fts, rowid, {_FTS_LIST})
+            VALUES ('delete', old.id, {_FTS_VALUES_OLD});
+        INSERT INTO plugins_fts (rowid, {_FTS_LIST}) VALUES (new.id, {_FTS_VALUES_NEW});
+    END
+    """,
+    """
+    CREATE TABLE scans (
+        id          INTEGER PRIMARY KEY,
+        started_at  REAL NOT NULL,
+        finished_at REAL,
+        status      TEXT NOT NULL DEFAULT 'running',
+        roots       TEXT NOT NULL DEFAULT '[]',     -- JSON array
+        formats     TEXT NOT NULL DEFAULT '[]'      -- JSON array
+    )
+    """,
+    """
+    CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY,
+        scan_id     INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+        format      TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        fingerprint TEXT,
+        status      TEXT NOT NULL,
+        cause       TEXT NOT NULL DEFAULT '',
+        tier        INTEGER NOT NULL DEFAULT 0,
+        seconds     REAL,
+        stderr      TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX jobs_scan_status ON jobs (scan_id, status)",
+)
+
+_MOVED_TO_INSTALLATIONS = ("file_path", "bundle_path", "fp_path", "fp_size", "fp_mtime_ns",
+                           "fp_metadata", "architecture", "status", "cause", "tier")
+
+V2: tuple[str, ...] = (
+    """
+    CREATE TABLE installations (
+        id           INTEGER PRIMARY KEY,
+        plugin_id    INTEGER NOT NULL REFERENCES plugins (id) ON DELETE CASCADE,
+        path         TEXT NOT NULL,                 -- bundle_path, or file_path when no bundle
+        file_path    TEXT NOT NULL DEFAULT '',
+        bundle_path  TEXT NOT NULL DEFAULT '',
+        fp_path      TEXT,                          -- NULL: no fingerprint
+        fp_size      INTEGER,
+        fp_mtime_ns  INTEGER,
+        fp_metadata  TEXT,
+        architecture TEXT NOT NULL DEFAULT '',
+        status       TEXT NOT NULL DEFAULT 'ok',
+        cause        TEXT NOT NULL DEFAULT '',
+        tier         INTEGER NOT NULL DEFAULT 0,
+        updated_at   REAL NOT NULL,
+        UNIQUE (plugin_id, path)
+    )
+    """,
+    f"""
+    INSERT INTO installations (plugin_id, path, {", ".join(_MOVED_TO_INSTALLATIONS)}, updated_at)
+        SELECT id, CASE WHEN bundle_path != '' THEN bundle_path ELSE file_path END,
+               {", ".join(_MOVED_TO_INSTALLATIONS)}, updated_at
+        FROM plugins
+    """,
+    "CREATE INDEX installations_status ON installations (status)",
+    "DROP INDEX plugins_status",
+    *(f"ALTER TABLE plugins DROP COLUMN {column}" for column in _MOVED_TO_INSTALLATIONS),
+)
+
+#: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2)
+CURRENT_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    """True when a version-0 file already holds tables, i.e. it is some other program's database."""
+    row = conn.execute("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()
+    return int(row[0]) > 0
+
+
+def apply_migrations(conn: sqlite3.Connection, target: int = CURRENT_VERSION) -> tuple[int, int]:
+    """Run the missing steps up to ``target``, one transaction per step; return (from, to).
+
+    ``conn`` must be in autocommit mode (isolation_level None). A failing step rolls back and
+    leaves the file at the last completed version.
+    """
+    start = user_version(conn)
+    if start > target:
+        raise ValueError(f"schema version {start} is newer than {target}")
+    for version in range(start, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            if user_version(conn) != version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return start, user_version(conn)
