@@ -12,6 +12,9 @@ Fixtures:
     fails (never skips) when no storage extension is installed.
 ``run_cli``
     ``run_cli("list", "--json")`` runs the CLI in-process and returns a :class:`CliResult`.
+
+And :func:`sample_record`, which makes realistic :class:`~pluginary.models.PluginRecord` values
+for storage and CLI tests.
 """
 
 from __future__ import annotations
@@ -29,6 +32,41 @@ import pytest
 
 from .catalogue import Catalogue, open_catalogue
 from .manager import ExtensionManager, make_plugin_manager
+from .models import Fingerprint, Parameter, PluginRecord, Role
+
+_VENDORS = ("Damien Zammit", "LSP", "Calf Studio Gear", "Steve Harris", "x42", "DISTRHO",
+            "Valhalla DSP", "FabFilter", "u-he", "Tokyo Dawn Labs")
+_KINDS = (("Compressor", Role.EFFECT, "Fx|Dynamics"), ("Reverb", Role.EFFECT, "Fx|Reverb"),
+          ("Equalizer", Role.EFFECT, "Fx|EQ"), ("Delay", Role.EFFECT, "Fx|Delay"),
+          ("Synth", Role.INSTRUMENT, "Instrument|Synth"), ("Analyzer", Role.ANALYZER,
+          "Fx|Analyzer"), ("Arpeggiator", Role.MIDI_EFFECT, "Fx|Event"))
+_PARAMS = ("Threshold", "Ratio", "Attack", "Release", "Makeup", "Mix", "Decay", "Pre-delay",
+           "Cutoff", "Resonance", "Gain", "Frequency", "Q", "Feedback", "Time", "Width")
+
+
+def sample_record(n: int, *, format: str = "vst3", parameters: int | None = None,
+                  **overrides: Any) -> PluginRecord:
+    """The ``n``-th of a family of realistic, distinct records (deterministic for each ``n``)."""
+    vendor = _VENDORS[n % len(_VENDORS)]
+    kind, role, categories = _KINDS[n % len(_KINDS)]
+    count = 2 + (n * 7) % 40 if parameters is None else parameters
+    params = tuple(Parameter(name=f"{_PARAMS[i % len(_PARAMS)]} {i // len(_PARAMS) + 1}",
+                             id=str(i), default=0.5, min=0.0, max=1.0,
+                             unit="dB" if i % 3 == 0 else "") for i in range(count))
+    stem = f"{vendor.split()[0]}{kind}{n}"
+    bundle = f"/usr/lib/{format}/{stem}.{format}"
+    values: dict[str, Any] = dict(
+        format=format, uid=f"{n:032X}" if format == "vst3" else f"urn:test:{stem}",
+        name=f"{vendor.split()[0]} {kind} {n}", vendor=vendor, version=f"1.{n % 10}.0",
+        role=role, categories=tuple(categories.split("|")),
+        description=f"A {kind.lower()} by {vendor}", audio_inputs=0 if role is Role.INSTRUMENT
+        else 2, audio_outputs=2, parameters=params, file_path=f"{bundle}/Contents/x86_64-linux/"
+        f"{stem}.so", bundle_path=bundle, architecture="x86_64",
+        fingerprint=Fingerprint(path=f"{bundle}/Contents/x86_64-linux/{stem}.so",
+                                size=100_000 + n, mtime_ns=1_700_000_000_000_000_000 + n),
+        tier=1)
+    values.update(overrides)
+    return PluginRecord(**values)
 
 _ISOLATED_VARS = ("PLUGINARY_DB", "PLUGINARY_CONFIG", "PLUGINARY_LOG_FILE")
 

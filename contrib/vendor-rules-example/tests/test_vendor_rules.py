@@ -1,0 +1,19 @@
+"""The example rule pack, installed from its wheel."""
+
+from __future__ import annotations
+
+from pluginary.registry import collect_rule_sets
+
+
+def test_rule_set_is_registered_by_its_extension(plugin_manager):
+    entry = collect_rule_sets(plugin_manager)["zam-plugins"]
+    assert entry.extension == "vendor-rules-example"
+    (rule,) = entry.item.rules
+    assert (rule.action, rule.vendor, rule.name, rule.seconds) == (
+        "timeout", "Damien Zammit", "ZamVerb", 300.0)
+
+
+def test_extensions_command_shows_what_it_provides(run_cli):
+    extensions = {e["name"]: e for e in run_cli("extensions", "--json").json()}
+    assert extensions["vendor-rules-example"]["provides"] == {"rule_sets": ["zam-plugins"]}
+    assert extensions["vendor-rules-example"]["distribution"] == "pluginary-vendor-rules-example"

@@ -1,0 +1,163 @@
+"""Every earlier schema version, built from its real DDL with data, opens with the current code."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+from conftest import open_db
+from records import make_record, make_records
+
+from pluginary.errors import CatalogueTooNewError, StorageError
+from pluginary.models import PluginRecord, SearchQuery
+from pluginary_sqlite import CURRENT_VERSION
+from pluginary_sqlite.codec import pack_parameters
+from pluginary_sqlite.schema import apply_migrations
+
+
+def build_v1(path: Path, records: list[PluginRecord]) -> None:
+    """A version-1 catalogue as the v1 code wrote it: one installation per plugins row."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        assert apply_migrations(conn, target=1) == (0, 1)
+        conn.execute("BEGIN")
+        for r in records:
+            fp = r.fingerprint
+            cur = conn.execute(
+                "INSERT INTO plugins (format, uid, name, vendor, version, role, categories, "
+                "description, audio_inputs, audio_outputs, midi_inputs, midi_outputs, extra, "
+                "param_names, file_path, bundle_path, fp_path, fp_size, fp_mtime_ns, "
+                "fp_metadata, architecture, status, cause, tier, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (r.format, r.uid, r.name, r.vendor, r.version, r.role.value,
+                 msgspec.json.encode(r.categories).decode(), r.description, r.audio_inputs,
+                 r.audio_outputs, r.midi_inputs, r.midi_outputs,
+                 msgspec.json.encode(r.extra).decode(),
+                 "\n".join(p.name for p in r.parameters), r.file_path, r.bundle_path,
+                 fp.path if fp else None, fp.size if fp else None,
+                 fp.mtime_ns if fp else None, fp.metadata if fp else None, r.architecture,
+                 r.status.value, r.cause, r.tier, time.time()))
+            conn.execute("INSERT INTO parameters (plugin_id, count, data) VALUES (?, ?, ?)",
+                         (cur.lastrowid, len(r.parameters), pack_parameters(r.parameters)))
+        conn.execute("INSERT INTO scans (started_at, finished_at, status) VALUES (1, 2, 'done')")
+        conn.execute("COMMIT")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(plugins)")}
+        assert {"file_path", "status", "tier"} <= columns
+    finally:
+        conn.close()
+
+
+def v1_records() -> list[PluginRecord]:
+    records = make_records(25)
+    # a record without a bundle (single-file plugin) and one without a fingerprint
+    records.append(msgspec.structs.replace(make_record(100), bundle_path="", fingerprint=None))
+    records.append(PluginRecord(format="ladspa", uid="1049", name="Delay",
+                                file_path="/usr/lib/ladspa/delay.so"))
+    return records
+
+
+def test_current_version_is_two() -> None:
+    assert CURRENT_VERSION == 2
+
+
+def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    records = v1_records()
+    build_v1(path, records)
+    v1_bytes = None
+    catalogue = open_db(path, create=False)
+    try:
+        info = catalogue.info()
+        assert info.schema_version == 2
+        assert info.plugins == len(records)
+        assert info.details["installations"] == len(records)
+        assert info.scans == 1
+        assert info.parameters == sum(len(r.parameters) for r in records)
+        for r in records:
+            assert catalogue.get(r.key) == r
+        assert catalogue.list() == sorted(catalogue.list(), key=lambda r: r.name.casefold())
+        assert {h.record.key for h in catalogue.search(SearchQuery(text="reverb", limit=100))} \
+            == {r.key for r in records if "Reverb" in r.categories}
+        assert catalogue.check() == []
+        report = catalogue.migrate()
+        assert (report.from_version, report.to_version) == (1, 2)
+        assert report.backup_path == str(tmp_path / "old.db.v1.bak")
+        again = catalogue.migrate()
+        assert (again.from_version, again.to_version, again.backup_path) == (2, 2, "")
+        # the new code writes v2: a second installation of a migrated plugin
+        moved = msgspec.structs.replace(records[0], bundle_path="/opt/vst3/Moved.vst3")
+        catalogue.upsert([moved])
+        assert catalogue.info().details["installations"] == len(records) + 1
+        assert catalogue.info().plugins == len(records)
+    finally:
+        catalogue.close()
+    # the backup is a consistent v1 catalogue with the same data
+    backup = sqlite3.connect(tmp_path / "old.db.v1.bak")
+    try:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert backup.execute("SELECT count(*) FROM plugins").fetchone()[0] == len(records)
+        v1_bytes = backup.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        backup.close()
+    assert v1_bytes == "ok"
+
+
+def test_v1_backup_name_does_not_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    build_v1(path, v1_records()[:3])
+    (tmp_path / "old.db.v1.bak").write_bytes(b"an older backup")
+    catalogue = open_db(path)
+    try:
+        report = catalogue.migrate()
+    finally:
+        catalogue.close()
+    assert (tmp_path / "old.db.v1.bak").read_bytes() == b"an older backup"
+    assert report.backup_path == str(tmp_path / "old.db.v1.1.bak")
+
+
+def test_too_new_catalogue_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    catalogue = open_db(path)
+    catalogue.upsert(make_records(5))
+    catalogue.close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    for create in (True, False):
+        with pytest.raises(CatalogueTooNewError) as info:
+            open_db(path, create=create)
+        assert "schema version 3" in info.value.message
+        assert info.value.hint
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
+
+
+def test_other_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError) as info:
+        open_db(path)
+    assert "not a Pluginary catalogue" in info.value.message
+    assert path.read_bytes() == before
+
+
+def test_empty_file_becomes_a_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    catalogue = open_db(path, create=False)
+    try:
+        assert catalogue.info().schema_version == CURRENT_VERSION
+    finally:
+        catalogue.close()

@@ -1,0 +1,57 @@
+"""Integration tests: every package installed from its wheel, driven through the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pluginary.catalogue import open_catalogue
+from pluginary.manager import make_plugin_manager
+from pluginary.models import PluginRecord
+from pluginary.testing import sample_record
+
+
+def fill(db: Path, records: list[PluginRecord]) -> None:
+    catalogue = open_catalogue(make_plugin_manager(), str(db))
+    try:
+        catalogue.upsert(records)
+    finally:
+        catalogue.close()
+
+
+@pytest.fixture
+def filled(pluginary_env: Path) -> Callable[[int], list[PluginRecord]]:
+    """Put ``n`` sample records into the test's default catalogue and return them."""
+
+    def make(n: int) -> list[PluginRecord]:
+        records = [sample_record(i) for i in range(n)]
+        fill(pluginary_env, records)
+        return records
+
+    return make
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):
+    """Mount small tmpfs filesystems (size in bytes); unmounted after the test.
+
+    Needs root, as CI has. A failed mount fails the test: the full-disk and read-only cases must
+    never be skipped.
+    """
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def mount(name: str, size: int) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+                       check=True)
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in reversed(mounted):
+        subprocess.run(["umount", "-l", str(point)], check=False)
