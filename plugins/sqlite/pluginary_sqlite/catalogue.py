@@ -457,15 +457,20 @@ class SQLiteCatalogue:
             raise UsageError("the search text is empty",
                              hint="give at least one word, e.g. pluginary search reverb")
         weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-        sql = (f"SELECT {codec.RECORD_COLUMNS}, bm25(plugins_fts, {weights}) AS score "
-               f"FROM plugins_fts JOIN plugins p ON p.id = plugins_fts.rowid "
-               f"{codec.BEST_INSTALLATION} WHERE plugins_fts MATCH ?")
+        # Rank and limit inside the FTS index first, then join only the hits that are returned:
+        # joining installations and parameter blobs for every match before the LIMIT costs
+        # more than the search itself on a broad query ("a", "reverb").
+        ranked = (f"SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score FROM plugins_fts "
+                  "WHERE plugins_fts MATCH ?")
         args: list[Any] = [match]
         if query.format is not None:
-            sql += " AND p.format = ?"
+            ranked += " AND rowid IN (SELECT id FROM plugins WHERE format = ?)"
             args.append(query.format)
-        sql += " ORDER BY score, p.name COLLATE NOCASE LIMIT ?"
+        ranked += " ORDER BY score LIMIT ?"
         args.append(max(0, query.limit))
+        sql = (f"WITH ranked AS ({ranked}) SELECT {codec.RECORD_COLUMNS}, ranked.score "
+               f"FROM ranked JOIN plugins p ON p.id = ranked.id {codec.BEST_INSTALLATION} "
+               "ORDER BY ranked.score, p.name COLLATE NOCASE")
         with self._snapshot() as conn:
             rows = conn.execute(sql, args).fetchall()
         return [SearchHit(record=codec.record_from_row(r[:-1]), score=-float(r[-1]))
