@@ -112,19 +112,24 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _verbosity_from(argv: Sequence[str]) -> int:
-    """Read -v/-q before the app exists, so that loading extensions logs at the right level."""
-    level = 0
-    for arg in argv:
+def _early_options(argv: Sequence[str]) -> tuple[int, str | None]:
+    """Read -v/-q and --log-file before the app exists, so that the warnings of extension
+    loading go where the user asked."""
+    level, log_file = 0, None
+    for i, arg in enumerate(argv):
         if arg == "--":
             break
         if arg in ("-q", "--quiet"):
-            return -1
-        if arg == "--verbose":
+            level = -1
+        elif arg == "--verbose" and level >= 0:
             level += 1
         elif arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}:
-            level += len(arg) - 1
-    return level
+            level += len(arg) - 1 if level >= 0 else 0
+        elif arg == "--log-file" and i + 1 < len(argv):
+            log_file = argv[i + 1]
+        elif arg.startswith("--log-file="):
+            log_file = arg.split("=", 1)[1]
+    return level, log_file
 
 
 def report_error(message: str, hint: str = "") -> None:
@@ -139,10 +144,11 @@ def report_error(message: str, hint: str = "") -> None:
 def run(argv: Sequence[str] | None = None, pm: ExtensionManager | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
-    verbosity = _verbosity_from(args)
+    verbosity, log_flag = _early_options(args)
     setup_logging(verbosity)
     session: Session | None = None
     try:
+        setup_logging(verbosity, resolve_settings(log_file=log_flag).log_file)
         pm = pm or make_plugin_manager()
         session = Session(pm=pm, verbosity=verbosity)
         command = typer.main.get_command(make_app(pm, session))

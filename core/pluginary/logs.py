@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from .errors import UsageError
+
 PLAIN_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
@@ -34,7 +36,11 @@ def setup_logging(verbosity: int, log_file: str | None = None) -> None:
     console.setLevel(level_for(verbosity))
     handlers: list[logging.Handler] = [console]
     if log_file:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the log file {log_file}: {exc.strerror}",
+                             hint="choose another --log-file or create its folder") from exc
         file_handler.setFormatter(logging.Formatter("%(asctime)s " + PLAIN_FORMAT))
         file_handler.setLevel(logging.DEBUG)
         handlers.append(file_handler)

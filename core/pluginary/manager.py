@@ -141,7 +141,8 @@ def _load(
         if pm.has_plugin(name):
             pm.unregister(name=name)
         info.status = "broken"
-        info.error = f"{type(exc).__name__}: {exc}"
+        # pluggy's messages span several lines; the report is one line per extension.
+        info.error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         message = f"extension '{name}' from {distribution} {version} failed to load: {info.error}"
         if strict:
             raise ExtensionError(message, hint="fix or uninstall it; PLUGINARY_STRICT=1 makes "

@@ -43,6 +43,8 @@ def test_broken_extension_warns_once_and_the_cli_still_works(run_cli, broken_ext
     assert result.exit_code == 0
     for name in broken_extensions:
         assert result.stderr.count(f"'{name}' from pluginary-broken 0.0.1 failed to load") == 1
+    # One line per broken extension, even where pluggy's own message spans several.
+    assert len(result.stderr.splitlines()) == len(broken_extensions)
     states = {e["name"]: e["status"] for e in result.json()}
     assert all(states[name] == "broken" for name in broken_extensions)
 
@@ -104,3 +106,19 @@ def test_shell_completion_is_offered(run_cli):
     result = run_cli("--show-completion", env={"SHELL": "/bin/bash"})
     assert result.exit_code == 0
     assert "_PLUGINARY_COMPLETE" in result.stdout
+
+
+def test_log_file_gets_debug_lines_and_quiet_hides_warnings(run_cli, tmp_path):
+    log = tmp_path / "run.log"
+    env = {"PLUGINARY_DISABLE": "broken-signature,broken-unknown-hook", "PLUGINARY_STRICT": ""}
+    result = run_cli("--log-file", str(log), "extensions", "--json", env=env)
+    assert result.exit_code == 0
+    assert "broken-import" in log.read_text()
+    quiet = run_cli("-q", "extensions", "--json", env=env)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_unwritable_log_file_is_a_usage_error(run_cli, tmp_path):
+    result = run_cli("--log-file", str(tmp_path / "no" / "such" / "dir.log"), "extensions")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write the log file")

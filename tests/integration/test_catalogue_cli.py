@@ -137,3 +137,15 @@ def test_rescan_updates_rows_and_never_duplicates(run_cli, pluginary_env):
     listed = run_cli("list", "--json").json()
     assert len(listed) == 5
     assert {r["version"] for r in listed} == {"9.9.9"}
+
+
+def test_doctor_with_a_catalogue(run_cli, filled):
+    filled(3)
+    result = run_cli("doctor", "--json")
+    findings = {f["check"]: f for f in result.json()}
+    assert findings["catalogue"]["verdict"] == "ok"
+    assert "3 plugins" in findings["catalogue"]["detail"]
+    assert findings["python"]["verdict"] == "ok"
+    # The test format's missing library is a warning with advice, not a failure.
+    assert findings["format testfmt"]["verdict"] == "warn"
+    assert result.exit_code == 0
