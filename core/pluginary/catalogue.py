@@ -9,10 +9,21 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .errors import StorageError, UsageError
-from .models import CatalogueInfo, MigrationReport, PluginRecord, SearchHit, SearchQuery
+from .models import (
+    Candidate,
+    CandidateState,
+    CatalogueInfo,
+    MigrationReport,
+    PluginRecord,
+    ScanInfo,
+    ScanJob,
+    ScanOutcome,
+    SearchHit,
+    SearchQuery,
+)
 
 if TYPE_CHECKING:
     import pluggy
@@ -67,6 +78,51 @@ class Catalogue(Protocol):
 
     def close(self) -> None:
         """Release connections and locks."""
+        ...
+
+    # -- the scan journal: used by pluginary.scan.engine, the only writer during a scan --------
+
+    def candidates(self, *, format: str | None = None) -> dict[str, CandidateState]:
+        """What is remembered about every candidate path (for change detection and budgets)."""
+        ...
+
+    def begin_scan(self, *, formats: Sequence[str], roots: Sequence[str],
+                   options: dict[str, Any]) -> int:
+        """Start a scan row; returns its id."""
+        ...
+
+    def unfinished_scan(self) -> ScanInfo | None:
+        """The newest scan that never finished (its parent was killed), if any."""
+        ...
+
+    def add_jobs(self, scan_id: int,
+                 jobs: Sequence[tuple[Candidate, tuple[int, ...]]]) -> builtins.list[int]:
+        """Journal one pending job per (candidate, tiers); returns the job ids in order."""
+        ...
+
+    def scan_jobs(self, scan_id: int) -> builtins.list[ScanJob]:
+        """Every job of a scan, in the order they were added."""
+        ...
+
+    def mark_running(self, job_ids: Sequence[int]) -> None:
+        """Journal that these jobs were handed to workers."""
+        ...
+
+    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome]) -> None:
+        """In one transaction: upsert the records, the candidate states and finish the jobs."""
+        ...
+
+    def mark_missing(self, paths: Sequence[str]) -> int:
+        """Mark candidates (and their installations) whose files are gone as missing."""
+        ...
+
+    def finish_scan(self, scan_id: int, *, status: str) -> None:
+        """Close a scan row (``finished``, ``interrupted`` or ``failed``)."""
+        ...
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """``{format: {status: count}}`` over installations, plus candidates that gave no
+        plugin (a file that crashed before it could name one)."""
         ...
 
 

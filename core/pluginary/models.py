@@ -139,6 +139,8 @@ class LoadResult(msgspec.Struct, frozen=True, kw_only=True):
     #: The tail of what the plugin wrote to stderr while loading, kept for diagnosis.
     stderr: str = ""
     seconds: float = 0.0
+    #: The tier that produced this result.
+    tier: int = 0
 
 
 class Requirement(msgspec.Struct, frozen=True, kw_only=True):
@@ -164,6 +166,64 @@ class FormatInfo(msgspec.Struct, frozen=True, kw_only=True):
     path_env: str = ""
     #: Python packages or system libraries this format needs, for ``pluginary doctor``.
     requirements: tuple[Requirement, ...] = ()
+    #: The scan tiers ``load_candidate`` implements for this format (0 declarative, 1 factory,
+    #: 2 instantiation). The engine plans only these.
+    tiers: tuple[int, ...] = (1,)
+
+
+class CandidateState(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What the catalogue remembers about one candidate path between scans."""
+
+    format: str
+    path: str
+    fingerprint: Fingerprint | None = None
+    status: Status = Status.PENDING
+    cause: str = ""
+    #: The deepest tier attempted.
+    tier: int = 0
+    #: How long the deepest tier took last time, for the adaptive budget.
+    seconds: float | None = None
+    vendor: str = ""
+    #: Crashed twice: not loaded again until its fingerprint changes.
+    blocked: bool = False
+    stderr: str = ""
+    #: How many plugin records the candidate gave.
+    plugins: int = 0
+
+
+class ScanJob(msgspec.Struct, frozen=True, kw_only=True):
+    """One unit of a scan in the journal: load ``candidate`` at ``tiers``."""
+
+    id: int
+    scan_id: int
+    candidate: Candidate
+    tiers: tuple[int, ...]
+    #: ``pending``, ``running`` (dispatched when the parent last committed) or ``done``.
+    state: str = "pending"
+
+
+class ScanOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """What the engine settled for one job: the candidate's new state and its records.
+
+    The records already carry the status, cause and tier of the deepest tier attempted, so a
+    plugin that lists at tier 1 but crashes at tier 2 is stored as crashed with its tier-1 data.
+    """
+
+    job_id: int | None
+    state: CandidateState
+    records: tuple[PluginRecord, ...] = ()
+
+
+class ScanInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A scan row of the journal."""
+
+    id: int
+    started_at: float
+    status: str
+    formats: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()
+    options: dict[str, Any] = {}
+    finished_at: float | None = None
 
 
 class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -244,4 +304,7 @@ PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     ScanStarted,
     ScanProgress,
     ScanFinished,
+    CandidateState,
+    ScanJob,
+    ScanInfo,
 )

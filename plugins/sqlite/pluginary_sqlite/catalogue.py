@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -28,10 +28,21 @@ from pluginary.errors import (
     StorageError,
     UsageError,
 )
-from pluginary.models import CatalogueInfo, MigrationReport, PluginRecord, SearchHit, SearchQuery
+from pluginary.models import (
+    Candidate,
+    CandidateState,
+    CatalogueInfo,
+    MigrationReport,
+    PluginRecord,
+    ScanInfo,
+    ScanJob,
+    ScanOutcome,
+    SearchHit,
+    SearchQuery,
+)
 from pluginary.retry import retry
 
-from . import codec, schema
+from . import codec, journal, schema
 from .connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     MINIMUM_SQLITE,
@@ -542,6 +553,50 @@ class SQLiteCatalogue:
         if self._closed:
             raise StorageError(f"the catalogue {self.path} is closed")
         self._copy_to(destination)
+
+    # -- the scan journal (see journal.py) -----------------------------------------------------
+
+    @_translated("reading")
+    def candidates(self, *, format: str | None = None) -> dict[str, CandidateState]:
+        with self._snapshot() as conn:
+            return journal.candidates(conn, format)
+
+    def begin_scan(self, *, formats: Sequence[str], roots: Sequence[str],
+                   options: dict[str, Any]) -> int:
+        return self._write(lambda conn: journal.begin_scan(conn, formats, roots, options))
+
+    @_translated("reading")
+    def unfinished_scan(self) -> ScanInfo | None:
+        with self._snapshot() as conn:
+            return journal.unfinished_scan(conn)
+
+    def add_jobs(self, scan_id: int,
+                 jobs: Sequence[tuple[Candidate, tuple[int, ...]]]) -> builtins.list[int]:
+        return self._write(lambda conn: journal.add_jobs(conn, scan_id, jobs))
+
+    @_translated("reading")
+    def scan_jobs(self, scan_id: int) -> builtins.list[ScanJob]:
+        with self._snapshot() as conn:
+            return journal.scan_jobs(conn, scan_id)
+
+    def mark_running(self, job_ids: Sequence[int]) -> None:
+        if job_ids:
+            self._write(lambda conn: journal.mark_running(conn, job_ids))
+
+    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome]) -> None:
+        if outcomes:
+            self._write(lambda conn: journal.record_outcomes(conn, outcomes))
+
+    def mark_missing(self, paths: Sequence[str]) -> int:
+        return self._write(lambda conn: journal.mark_missing(conn, paths)) if paths else 0
+
+    def finish_scan(self, scan_id: int, *, status: str) -> None:
+        self._write(lambda conn: journal.finish_scan(conn, scan_id, status))
+
+    @_translated("reading")
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        with self._snapshot() as conn:
+            return journal.status_counts(conn)
 
     # -- closing -------------------------------------------------------------------------------
 

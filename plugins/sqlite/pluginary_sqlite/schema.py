@@ -12,6 +12,10 @@ columns), packed ``parameters``, the FTS5 index kept in sync by triggers, and th
 
 Version 2: installations move into their own table, so one plugin identity ``(format, uid)``
 can be installed at several paths, each with its own fingerprint, architecture and status.
+
+Version 3: the scan journal grows what resume and incremental rescans need: ``candidates``
+remembers every file or bundle seen (fingerprint, status, cause, deepest tier, load time, the
+crash block), jobs record their tiers and dispatch state, and scans their options.
 """
 
 from __future__ import annotations
@@ -153,8 +157,35 @@ V2: tuple[str, ...] = (
     *(f"ALTER TABLE plugins DROP COLUMN {column}" for column in _MOVED_TO_INSTALLATIONS),
 )
 
+V3: tuple[str, ...] = (
+    """
+    CREATE TABLE candidates (
+        path        TEXT PRIMARY KEY,               -- the file or bundle as discovered
+        format      TEXT NOT NULL,
+        fingerprint TEXT,                           -- JSON Fingerprint of the real binary
+        status      TEXT NOT NULL,
+        cause       TEXT NOT NULL DEFAULT '',
+        tier        INTEGER NOT NULL DEFAULT 0,     -- the deepest tier attempted
+        seconds     REAL,                           -- how long that tier took
+        vendor      TEXT NOT NULL DEFAULT '',
+        blocked     INTEGER NOT NULL DEFAULT 0,     -- crashed twice: skipped until it changes
+        stderr      TEXT NOT NULL DEFAULT '',
+        plugins     INTEGER NOT NULL DEFAULT 0,
+        updated_at  REAL NOT NULL
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX candidates_format_status ON candidates (format, status)",
+    "CREATE INDEX installations_path ON installations (path)",
+    "ALTER TABLE jobs ADD COLUMN tiers TEXT NOT NULL DEFAULT '[1]'",
+    "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'",
+    # the msgpack Candidate, replayed on resume
+    "ALTER TABLE jobs ADD COLUMN candidate BLOB",
+    "ALTER TABLE scans ADD COLUMN options TEXT NOT NULL DEFAULT '{}'",
+    "CREATE INDEX scans_status ON scans (status)",
+)
+
 #: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -20,7 +20,7 @@ from pluginary.models import (
     SearchQuery,
     Status,
 )
-from pluginary_sqlite import SQLiteCatalogue, open_sqlite
+from pluginary_sqlite import CURRENT_VERSION, SQLiteCatalogue, open_sqlite
 from pluginary_sqlite.connection import parse_url
 
 FULL = PluginRecord(
@@ -83,7 +83,7 @@ def test_pragmas(catalogue: SQLiteCatalogue, db_path: Path) -> None:
     assert writer.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert writer.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    assert writer.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert writer.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
 
 
 def test_round_trip_every_field(catalogue: SQLiteCatalogue) -> None:
@@ -223,7 +223,8 @@ def test_info_counts_scans_and_size(catalogue: SQLiteCatalogue, db_path: Path) -
     writer.execute("INSERT INTO jobs (scan_id, format, path, status) VALUES (1, 'vst3', '/x', "
                    "'ok')")
     info = catalogue.info()
-    assert (info.engine, info.schema_version, info.plugins, info.scans) == ("sqlite", 2, 10, 1)
+    assert (info.engine, info.schema_version, info.plugins, info.scans) == (
+        "sqlite", CURRENT_VERSION, 10, 1)
     assert info.size_bytes is not None and info.size_bytes >= db_path.stat().st_size
     assert info.details["journal_mode"] == "wal"
     assert info.details["path"] == str(db_path)
@@ -254,7 +255,8 @@ def test_backup_and_vacuum(catalogue: SQLiteCatalogue, tmp_path: Path) -> None:
 
 def test_migrate_is_noop_when_current(catalogue: SQLiteCatalogue) -> None:
     report = catalogue.migrate()
-    assert (report.from_version, report.to_version, report.backup_path) == (2, 2, "")
+    assert (report.from_version, report.to_version, report.backup_path) == (
+        CURRENT_VERSION, CURRENT_VERSION, "")
 
 
 def test_close_is_idempotent(db_path: Path) -> None:

@@ -14,7 +14,13 @@ from records import make_record, make_records
 from pluginary.errors import CatalogueTooNewError, StorageError
 from pluginary.models import PluginRecord, SearchQuery
 from pluginary_sqlite import CURRENT_VERSION
-from pluginary_sqlite.codec import pack_parameters
+from pluginary_sqlite.codec import (
+    UPSERT_INSTALLATION,
+    UPSERT_PARAMETERS,
+    UPSERT_PLUGIN,
+    Rows,
+    pack_parameters,
+)
 from pluginary_sqlite.schema import apply_migrations
 
 
@@ -61,8 +67,8 @@ def v1_records() -> list[PluginRecord]:
     return records
 
 
-def test_current_version_is_two() -> None:
-    assert CURRENT_VERSION == 2
+def test_current_version_is_three() -> None:
+    assert CURRENT_VERSION == 3
 
 
 def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
@@ -73,7 +79,7 @@ def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
     catalogue = open_db(path, create=False)
     try:
         info = catalogue.info()
-        assert info.schema_version == 2
+        assert info.schema_version == CURRENT_VERSION
         assert info.plugins == len(records)
         assert info.details["installations"] == len(records)
         assert info.scans == 1
@@ -85,11 +91,12 @@ def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
             == {r.key for r in records if "Reverb" in r.categories}
         assert catalogue.check() == []
         report = catalogue.migrate()
-        assert (report.from_version, report.to_version) == (1, 2)
+        assert (report.from_version, report.to_version) == (1, CURRENT_VERSION)
         assert report.backup_path == str(tmp_path / "old.db.v1.bak")
         again = catalogue.migrate()
-        assert (again.from_version, again.to_version, again.backup_path) == (2, 2, "")
-        # the new code writes v2: a second installation of a migrated plugin
+        assert (again.from_version, again.to_version, again.backup_path) == (
+            CURRENT_VERSION, CURRENT_VERSION, "")
+        # the new code writes installations: a second installation of a migrated plugin
         moved = msgspec.structs.replace(records[0], bundle_path="/opt/vst3/Moved.vst3")
         catalogue.upsert([moved])
         assert catalogue.info().details["installations"] == len(records) + 1
@@ -134,7 +141,7 @@ def test_too_new_catalogue_is_refused_and_untouched(tmp_path: Path) -> None:
     for create in (True, False):
         with pytest.raises(CatalogueTooNewError) as info:
             open_db(path, create=create)
-        assert "schema version 3" in info.value.message
+        assert f"schema version {CURRENT_VERSION + 1}" in info.value.message
         assert info.value.hint
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings
@@ -159,5 +166,47 @@ def test_empty_file_becomes_a_catalogue(tmp_path: Path) -> None:
     catalogue = open_db(path, create=False)
     try:
         assert catalogue.info().schema_version == CURRENT_VERSION
+    finally:
+        catalogue.close()
+
+
+def build_v2(path: Path, records: list[PluginRecord]) -> None:
+    """A version-2 catalogue as the v2 code wrote it: installations, no candidates table."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        assert apply_migrations(conn, target=2) == (0, 2)
+        rows = Rows(records)
+        conn.execute("BEGIN")
+        conn.executemany(UPSERT_PLUGIN, rows.plugins)
+        conn.executemany(UPSERT_INSTALLATION, rows.installations)
+        conn.executemany(UPSERT_PARAMETERS, rows.parameters)
+        conn.execute("INSERT INTO scans (started_at, finished_at, status) VALUES (1, 2, 'done')")
+        conn.execute("INSERT INTO jobs (scan_id, format, path, status) "
+                     "VALUES (1, 'vst3', '/x.vst3', 'ok')")
+        conn.execute("COMMIT")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
+        assert "candidates" not in tables and "installations" in tables
+    finally:
+        conn.close()
+
+
+def test_v2_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    records = v1_records()
+    build_v2(path, records)
+    catalogue = open_db(path, create=False)
+    try:
+        assert catalogue.info().schema_version == CURRENT_VERSION
+        for r in records:
+            assert catalogue.get(r.key) == r
+        report = catalogue.migrate()
+        assert (report.from_version, report.to_version) == (2, CURRENT_VERSION)
+        assert report.backup_path == str(tmp_path / "v2.db.v2.bak")
+        # the old journal rows are still there, and the new journal works beside them
+        assert catalogue.info().scans == 1
+        assert catalogue.unfinished_scan() is None
+        assert catalogue.candidates() == {}
+        assert catalogue.check() == []
     finally:
         catalogue.close()

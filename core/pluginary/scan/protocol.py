@@ -1,0 +1,101 @@
+"""Messages between the parent and its scan workers: length-prefixed msgpack frames.
+
+The parent sends :class:`LoadRequest`; a worker answers :class:`Started`, then a
+:class:`Finished` per tier it was asked for. A tier's result reaches the parent before the next
+tier starts, so what a cheap tier found survives a crash in a deeper one.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+
+import msgspec
+
+from ..models import Candidate, LoadResult
+
+_LENGTH = struct.Struct(">I")
+MAX_FRAME = 64 * 1024 * 1024
+
+
+class LoadRequest(msgspec.Struct, frozen=True, tag="load"):
+    job: int
+    candidate: Candidate
+    tiers: tuple[int, ...]
+
+
+class Stop(msgspec.Struct, frozen=True, tag="stop"):
+    pass
+
+
+class Ready(msgspec.Struct, frozen=True, tag="ready"):
+    pid: int
+
+
+class Started(msgspec.Struct, frozen=True, tag="started"):
+    job: int
+    tier: int
+
+
+class Finished(msgspec.Struct, frozen=True, tag="finished"):
+    job: int
+    tier: int
+    result: LoadResult
+
+
+ToWorker = LoadRequest | Stop
+FromWorker = Ready | Started | Finished
+
+_encoder = msgspec.msgpack.Encoder()
+_to_worker = msgspec.msgpack.Decoder(ToWorker)
+_from_worker = msgspec.msgpack.Decoder(FromWorker)
+
+
+def frame(message: msgspec.Struct) -> bytes:
+    body = _encoder.encode(message)
+    return _LENGTH.pack(len(body)) + body
+
+
+def read_exact(fd: int, n: int) -> bytes:
+    """Read exactly ``n`` bytes from a blocking fd; fewer only at end of file."""
+    chunks = []
+    while n:
+        chunk = os.read(fd, n)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_request(fd: int) -> ToWorker | None:
+    """The next request on a blocking fd, or None when the parent has gone."""
+    header = read_exact(fd, _LENGTH.size)
+    if len(header) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(header)
+    body = read_exact(fd, size)
+    if len(body) < size:
+        return None
+    return _to_worker.decode(body)
+
+
+class FrameBuffer:
+    """Collects bytes from a non-blocking pipe and yields the complete messages in it."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[FromWorker]:
+        self._buffer += data
+        messages: list[FromWorker] = []
+        while len(self._buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._buffer)
+            if size > MAX_FRAME:
+                raise ValueError(f"frame of {size} bytes from a worker")
+            end = _LENGTH.size + size
+            if len(self._buffer) < end:
+                break
+            messages.append(_from_worker.decode(bytes(self._buffer[_LENGTH.size:end])))
+            del self._buffer[:end]
+        return messages

@@ -1,0 +1,89 @@
+"""Where each format looks by default, per OS, from the plain data in :class:`FormatInfo`.
+
+The functions take the OS and the environment as arguments so that every OS's expansion can be
+tested on any OS (Windows paths through :class:`~pathlib.PureWindowsPath`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
+
+from ..models import FormatInfo
+
+_POSIX_VAR = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+_WINDOWS_VAR = re.compile(r"%(\w+)%")
+
+
+def current_os(platform: str | None = None) -> str:
+    """``linux``, ``darwin`` or ``windows`` (the keys of ``FormatInfo.default_roots``)."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return "windows"
+    if platform == "darwin":
+        return "darwin"
+    return "linux"
+
+
+def expand(entry: str, os_name: str, env: Mapping[str, str]) -> str | None:
+    """Expand ``~``, ``$VAR`` and ``%VAR%`` in ``entry``; None when a variable is unset.
+
+    An unset variable drops the root instead of producing a relative path like ``/VST3``.
+    """
+    missing = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = next(g for g in match.groups() if g)
+        # Windows variables are case-insensitive.
+        value = env.get(name) if os_name != "windows" else next(
+            (v for k, v in env.items() if k.upper() == name.upper()), None)
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    pattern = _WINDOWS_VAR if os_name == "windows" else _POSIX_VAR
+    result = pattern.sub(substitute, entry)
+    if missing:
+        return None
+    if result.startswith("~"):
+        home = env.get("USERPROFILE" if os_name == "windows" else "HOME")
+        if home is None:
+            return None
+        result = home + result[1:]
+    return result
+
+
+def path_class(os_name: str) -> type[PurePath]:
+    return PureWindowsPath if os_name == "windows" else PurePosixPath
+
+
+def roots_for(info: FormatInfo, *, os_name: str | None = None,
+              env: Mapping[str, str] | None = None) -> list[PurePath]:
+    """The format's default roots for ``os_name``, then the entries of its path variable.
+
+    Duplicates are removed, case-insensitively on Windows, keeping the first occurrence.
+    """
+    os_name = os_name or current_os()
+    env = os.environ if env is None else env
+    make = path_class(os_name)
+    entries = list(info.default_roots.get(os_name, ()))
+    if info.path_env and env.get(info.path_env):
+        separator = ";" if os_name == "windows" else ":"
+        entries += [p for p in env[info.path_env].split(separator) if p]
+    seen: set[str] = set()
+    roots: list[PurePath] = []
+    for entry in entries:
+        expanded = expand(entry, os_name, env)
+        if expanded is None:
+            continue
+        path = make(expanded)
+        key = str(path).casefold() if os_name == "windows" else str(path)
+        if key not in seen:
+            seen.add(key)
+            roots.append(path)
+    return roots

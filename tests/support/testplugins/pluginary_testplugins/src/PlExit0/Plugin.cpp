@@ -1,0 +1,2 @@
+// PlExit0: torture plugin; behaviour selected by PL_TORTURE in DistrhoPluginInfo.h.
+#include "../common/PlPassThrough.cpp"
