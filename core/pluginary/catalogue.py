@@ -16,6 +16,7 @@ from .models import (
     Candidate,
     CandidateState,
     CatalogueInfo,
+    Installation,
     MigrationReport,
     PluginRecord,
     ScanInfo,
@@ -50,6 +51,10 @@ class Catalogue(Protocol):
         self, *, format: str | None = None, status: str | None = None, limit: int | None = None
     ) -> builtins.list[PluginRecord]:
         """All records, optionally filtered, ordered by name."""
+        ...
+
+    def installations(self, key: str | None = None) -> builtins.list[Installation]:
+        """Every installation (of one plugin when ``key`` is given), ordered by key and path."""
         ...
 
     def search(self, query: SearchQuery) -> builtins.list[SearchHit]:

@@ -45,12 +45,13 @@ class Session:
             self.settings = resolve_settings()
         return self.settings
 
-    def catalogue(self) -> Catalogue:
-        """Open the catalogue once per run. Only the default catalogue is created on demand:
-        a path the user named must exist, so a typo is reported instead of creating a new file."""
+    def catalogue(self, *, create: bool = False) -> Catalogue:
+        """Open the catalogue once per run. Reading commands create only the default catalogue:
+        a path the user named must exist, so a typo is reported instead of creating a new file.
+        Commands that fill the catalogue (``scan``) pass ``create=True``."""
         if self._catalogue is None:
             settings = self.resolved()
-            create = settings.sources.get("db") == "default"
+            create = create or settings.sources.get("db") == "default"
             self._catalogue = open_catalogue(self.pm, normalise_url(settings.db), create=create)
         return self._catalogue
 

@@ -31,6 +31,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.db",
     "pluginary.commands.doctor",
     "pluginary.commands.export",
+    "pluginary.commands.scan",
 )
 
 CORE_DISTRIBUTION = "pluginary"

@@ -191,6 +191,18 @@ class CandidateState(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     plugins: int = 0
 
 
+class Installation(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One place a plugin is installed. A plugin (one identity) can have several."""
+
+    key: str
+    path: str
+    version: str = ""
+    status: Status = Status.OK
+    cause: str = ""
+    tier: int = 0
+    architecture: str = ""
+
+
 class ScanJob(msgspec.Struct, frozen=True, kw_only=True):
     """One unit of a scan in the journal: load ``candidate`` at ``tiers``."""
 
@@ -305,6 +317,7 @@ PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     ScanProgress,
     ScanFinished,
     CandidateState,
+    Installation,
     ScanJob,
     ScanInfo,
 )

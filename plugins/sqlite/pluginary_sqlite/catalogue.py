@@ -32,6 +32,7 @@ from pluginary.models import (
     Candidate,
     CandidateState,
     CatalogueInfo,
+    Installation,
     MigrationReport,
     PluginRecord,
     ScanInfo,
@@ -39,6 +40,7 @@ from pluginary.models import (
     ScanOutcome,
     SearchHit,
     SearchQuery,
+    Status,
 )
 from pluginary.retry import retry
 
@@ -459,6 +461,23 @@ class SQLiteCatalogue:
         with self._snapshot() as conn:
             rows = conn.execute(sql, args).fetchall()
         return sort_records([codec.record_from_row(r) for r in rows])
+
+    @_translated("reading")
+    def installations(self, key: str | None = None) -> builtins.list[Installation]:
+        """Every installation, or those of the plugin ``key`` (exact ``format:uid``)."""
+        sql = ("SELECT p.format || ':' || p.uid, i.path, i.version, i.status, i.cause, i.tier, "
+               "i.architecture FROM installations i JOIN plugins p ON p.id = i.plugin_id")
+        args: tuple[str, ...] = ()
+        if key is not None:
+            fmt, _, uid = key.partition(":")
+            sql += " WHERE p.format = ? AND p.uid = ?"
+            args = (fmt, uid)
+        sql += " ORDER BY p.format, p.uid, i.path"
+        with self._snapshot() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [Installation(key=k, path=path, version=version, status=Status(status),
+                             cause=cause, tier=tier, architecture=arch)
+                for k, path, version, status, cause, tier, arch in rows]
 
     @_translated("searching")
     def search(self, query: SearchQuery) -> builtins.list[SearchHit]:

@@ -80,6 +80,7 @@ class Rows:
                 r.format, r.uid, r.bundle_path or r.file_path, r.file_path, r.bundle_path,
                 fp.path if fp else None, fp.size if fp else None, fp.mtime_ns if fp else None,
                 fp.metadata if fp else None, r.architecture, r.status.value, r.cause, r.tier, now,
+                r.version,
             ))
             parameters.append((r.format, r.uid, len(params), pack_parameters(params)))
         self.plugins = plugins
@@ -107,15 +108,16 @@ UPSERT_PLUGIN = """
 UPSERT_INSTALLATION = """
     INSERT INTO installations (plugin_id, path, file_path, bundle_path, fp_path, fp_size,
                                fp_mtime_ns, fp_metadata, architecture, status, cause, tier,
-                               updated_at)
+                               updated_at, version)
     VALUES ((SELECT id FROM plugins WHERE format = ? AND uid = ?),
-            ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (plugin_id, path) DO UPDATE SET
         file_path = excluded.file_path, bundle_path = excluded.bundle_path,
         fp_path = excluded.fp_path, fp_size = excluded.fp_size,
         fp_mtime_ns = excluded.fp_mtime_ns, fp_metadata = excluded.fp_metadata,
         architecture = excluded.architecture, status = excluded.status,
-        cause = excluded.cause, tier = excluded.tier, updated_at = excluded.updated_at
+        cause = excluded.cause, tier = excluded.tier, updated_at = excluded.updated_at,
+        version = excluded.version
 """
 
 UPSERT_PARAMETERS = """

@@ -176,6 +176,9 @@ V3: tuple[str, ...] = (
     """,
     "CREATE INDEX candidates_format_status ON candidates (format, status)",
     "CREATE INDEX installations_path ON installations (path)",
+    # Two installations of one plugin can be two versions: each keeps its own.
+    "ALTER TABLE installations ADD COLUMN version TEXT NOT NULL DEFAULT ''",
+    "UPDATE installations SET version = (SELECT version FROM plugins p WHERE p.id = plugin_id)",
     "ALTER TABLE jobs ADD COLUMN tiers TEXT NOT NULL DEFAULT '[1]'",
     "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'",
     # the msgpack Candidate, replayed on resume

@@ -15,7 +15,6 @@ from pluginary.errors import CatalogueTooNewError, StorageError
 from pluginary.models import PluginRecord, SearchQuery
 from pluginary_sqlite import CURRENT_VERSION
 from pluginary_sqlite.codec import (
-    UPSERT_INSTALLATION,
     UPSERT_PARAMETERS,
     UPSERT_PLUGIN,
     Rows,
@@ -179,7 +178,12 @@ def build_v2(path: Path, records: list[PluginRecord]) -> None:
         rows = Rows(records)
         conn.execute("BEGIN")
         conn.executemany(UPSERT_PLUGIN, rows.plugins)
-        conn.executemany(UPSERT_INSTALLATION, rows.installations)
+        # The v2 code's installation insert: no version column yet.
+        conn.executemany(
+            "INSERT INTO installations (plugin_id, path, file_path, bundle_path, fp_path, "
+            "fp_size, fp_mtime_ns, fp_metadata, architecture, status, cause, tier, updated_at) "
+            "VALUES ((SELECT id FROM plugins WHERE format = ? AND uid = ?), "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [row[:-1] for row in rows.installations])
         conn.executemany(UPSERT_PARAMETERS, rows.parameters)
         conn.execute("INSERT INTO scans (started_at, finished_at, status) VALUES (1, 2, 'done')")
         conn.execute("INSERT INTO jobs (scan_id, format, path, status) "

@@ -1,0 +1,396 @@
+"""A scan from start to end: discover, compare with the catalogue, load in tiers, journal.
+
+1. **Discovery**: each format extension lists candidates under the roots (its defaults for this
+   OS, or the paths the user gave).
+2. **Change detection**: a candidate whose fingerprint (the real binary's path, size and
+   mtime_ns, plus its metadata file) matches the catalogue is not loaded again; a changed one is,
+   and any crash block on it is lifted; one that disappeared is marked missing, never deleted.
+3. **Phase A**, tiers 0 and 1 for every new or changed candidate, so the catalogue is complete
+   and searchable in seconds; **phase B**, tier 2 (instantiation) for what is new, changed or
+   never went that deep (``--deep``: everything; ``--quick``: nothing).
+4. **Journal**: the scan is a row and every candidate a job. Outcomes are committed in batches,
+   with the jobs they finish, so after ``kill -9`` the next scan resumes: finished jobs are not
+   redone, jobs that were in flight are re-run alone as suspects.
+
+The parent process is the only writer of the catalogue; workers only load.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import pluggy
+
+from ..catalogue import Catalogue
+from ..errors import NotFoundError, UsageError
+from ..models import (
+    Candidate,
+    CandidateState,
+    FormatInfo,
+    LoadResult,
+    PluginRecord,
+    ScanEvent,
+    ScanFinished,
+    ScanOutcome,
+    ScanProgress,
+    ScanStarted,
+    Status,
+)
+from ..registry import Rule, collect_formats, collect_rule_sets
+from .budget import BudgetPlanner
+from .pool import Failure, Pool, Work, default_pool_size
+from .roots import roots_for
+
+log = logging.getLogger(__name__)
+
+#: Commit outcomes at least this often (count or seconds), whichever comes first.
+BATCH_SIZE = 200
+BATCH_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What ``pluginary scan`` was asked to do."""
+
+    paths: tuple[Path, ...] = ()
+    formats: tuple[str, ...] = ()
+    defaults: bool = False
+    quick: bool = False
+    deep: bool = False
+    timeout: float | None = None
+    retry: frozenset[Status] = frozenset()
+    jobs: int | None = None
+    resume: bool = True
+
+
+@dataclass
+class ScanReport:
+    """What a scan did, for the CLI's summary and ``--json``."""
+
+    scan_id: int
+    resumed: bool
+    discovered: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    blocked_skipped: int = 0
+    loaded: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    plugins: int = 0
+    seconds: float = 0.0
+    workers_started: int = 0
+
+
+Emit = Callable[[ScanEvent], None]
+
+
+class Scan:
+    """One run of the engine. Use :func:`run_scan`."""
+
+    def __init__(self, pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,
+                 emit: Emit) -> None:
+        self.pm = pm
+        self.catalogue = catalogue
+        self.options = options
+        self.emit = emit
+        self.formats = self._formats()
+        self.rules = [rule for entry in collect_rule_sets(pm).values()
+                      for rule in entry.item.rules]
+        self.states = catalogue.candidates()
+        self.planner = BudgetPlanner(self.states, fixed=options.timeout)
+        self.pending: list[ScanOutcome] = []
+        self.last_commit = time.monotonic()
+        self.running: list[int] = []
+        self.partial: dict[int, list[LoadResult]] = {}
+        self.done = 0
+        self.total = 0
+        self.counts: dict[str, int] = {}
+        self.deep_queue: list[Candidate] = []
+        #: Records found in this scan, by candidate path (for rules).
+        self.found: dict[str, tuple[PluginRecord, ...]] = {}
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def _formats(self) -> dict[str, FormatInfo]:
+        installed = {name: entry.item for name, entry in collect_formats(self.pm).items()}
+        if not installed:
+            raise UsageError("no format extension is installed, so there is nothing to scan",
+                             hint="pip install pluginary-vst3 (or -lv2, -ladspa, -clap, -au)")
+        wanted = self.options.formats or tuple(installed)
+        unknown = sorted(set(wanted) - set(installed))
+        if unknown:
+            raise UsageError(f"unknown format: {', '.join(unknown)}",
+                             hint=f"installed formats: {', '.join(sorted(installed))}")
+        return {name: installed[name] for name in wanted}
+
+    def roots(self, info: FormatInfo) -> list[Path]:
+        given = [Path(p).expanduser() for p in self.options.paths]
+        for path in given:
+            if not path.exists():
+                raise NotFoundError(f"{path} does not exist",
+                                    hint="check the path, or run 'pluginary scan' without paths "
+                                         "for the default locations")
+        roots = given if given else []
+        if not given or self.options.defaults:
+            roots += [Path(str(p)) for p in roots_for(info)]
+        return roots
+
+    # -- discovery and planning ----------------------------------------------------------------
+
+    def discover(self) -> tuple[list[Candidate], list[str]]:
+        """Every candidate under the roots, and the roots (for the scan row)."""
+        found: dict[str, Candidate] = {}
+        all_roots: list[str] = []
+        for name, info in self.formats.items():
+            roots = self.roots(info)
+            all_roots += [str(r) for r in roots]
+            for listing in self.pm.hook.discover_candidates(format=name, roots=roots):
+                for candidate in listing or ():
+                    found.setdefault(candidate.path, candidate)
+        return list(found.values()), sorted(set(all_roots))
+
+    def vanished(self, candidates: Sequence[Candidate], roots: Sequence[str]) -> list[str]:
+        """Known candidates under the scanned roots that discovery no longer finds."""
+        seen = {c.path for c in candidates}
+        prefixes = [r.rstrip("/") + "/" for r in roots]
+        return [path for path, state in self.states.items()
+                if state.format in self.formats and path not in seen
+                and state.status is not Status.MISSING
+                and (path in roots or any(path.startswith(p) for p in prefixes))]
+
+    def plan(self, candidates: Iterable[Candidate]) -> tuple[list[Candidate], list[Candidate], int,
+                                                              int]:
+        """Split candidates into phase A (tiers 0-1), phase B only (tier 2), and skipped."""
+        phase_a: list[Candidate] = []
+        phase_b: list[Candidate] = []
+        unchanged = blocked = 0
+        for candidate in candidates:
+            state = self.states.get(candidate.path)
+            if state is None or state.fingerprint != candidate.fingerprint \
+                    or state.status is Status.MISSING or state.status in self.options.retry \
+                    or state.status is Status.PENDING:
+                phase_a.append(candidate)
+            elif state.blocked:
+                blocked += 1
+            elif self._wants_deep(candidate.format, state):
+                phase_b.append(candidate)
+            else:
+                unchanged += 1
+        return phase_a, phase_b, unchanged, blocked
+
+    def _wants_deep(self, fmt: str, state: CandidateState | None) -> bool:
+        if self.options.quick or 2 not in self.formats[fmt].tiers:
+            return False
+        if state is None:
+            return True
+        if state.status is not Status.OK and state.status not in self.options.retry:
+            return False
+        return self.options.deep or state.tier < 2
+
+    def shallow_tiers(self, fmt: str) -> tuple[int, ...]:
+        return tuple(t for t in self.formats[fmt].tiers if t < 2) or (2,)
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def rule_for(self, records: Sequence[PluginRecord]) -> Rule | None:
+        for rule in self.rules:
+            for r in records:
+                if (fnmatch.fnmatchcase(r.key, rule.key) and fnmatch.fnmatchcase(r.vendor,
+                        rule.vendor) and fnmatch.fnmatchcase(r.name, rule.name)):
+                    return rule
+        return None
+
+    # -- results -------------------------------------------------------------------------------
+
+    def on_result(self, work: Work, result: LoadResult) -> None:
+        results = self.partial.setdefault(work.job_id, [])
+        results.append(result)
+        if result.tier == work.tiers[-1]:
+            self.settle(work, self.partial.pop(work.job_id))
+
+    def on_failure(self, work: Work, failure: Failure) -> None:
+        results = self.partial.pop(work.job_id, [])
+        results.append(LoadResult(candidate=work.candidate, status=failure.status,
+                                  cause=failure.cause, stderr=failure.stderr,
+                                  seconds=round(failure.seconds, 3), tier=failure.tier))
+        self.settle(work, results, blocked=failure.status is Status.CRASHED)
+
+    def settle(self, work: Work, results: list[LoadResult], *, blocked: bool = False) -> None:
+        """Merge a job's tier results into one outcome and queue it for the next commit."""
+        candidate = work.candidate
+        deepest = max(results, key=lambda r: r.tier)
+        with_records = [r for r in results if r.records]
+        # Records come from the deepest tier that produced any; when a deeper tier failed and
+        # none did, the catalogue keeps the earlier records and only their status changes.
+        source = max(with_records, key=lambda r: r.tier) if with_records else None
+        records = source.records if source else ()
+        if not records and deepest.status is Status.OK:
+            deepest = msgspec.structs.replace(
+                deepest, status=Status.FAILED,
+                cause=deepest.cause or f"no {candidate.format} plugin found in it")
+        records = tuple(self._finish_record(r, candidate, deepest) for r in records)
+        state = CandidateState(
+            format=candidate.format, path=candidate.path, fingerprint=candidate.fingerprint,
+            status=deepest.status, cause=deepest.cause, tier=deepest.tier,
+            seconds=deepest.seconds, vendor=records[0].vendor if records else "",
+            blocked=blocked, stderr=deepest.stderr if deepest.status is not Status.OK else "",
+            plugins=len(records))
+        self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records))
+        self.states[candidate.path] = state
+        if records:
+            self.found[candidate.path] = records
+        self.done += 1
+        self.counts[state.status.value] = self.counts.get(state.status.value, 0) + 1
+        if state.status is Status.OK and 2 not in work.tiers and self._wants_deep(
+                candidate.format, None):
+            self.deep_queue.append(candidate)
+        self.emit(ScanProgress(scan_id=self.scan_id, done=self.done, total=self.total,
+                               current=candidate.path, counts=dict(self.counts)))
+        self.maybe_commit()
+
+    @staticmethod
+    def _finish_record(record: PluginRecord, candidate: Candidate,
+                       deepest: LoadResult) -> PluginRecord:
+        return msgspec.structs.replace(
+            record, status=deepest.status, cause=deepest.cause, tier=deepest.tier,
+            fingerprint=record.fingerprint or candidate.fingerprint,
+            bundle_path=record.bundle_path or (candidate.path if not record.file_path else ""),
+            file_path=record.file_path or candidate.path)
+
+    # -- journal -------------------------------------------------------------------------------
+
+    def on_dispatch(self, work: Work) -> None:
+        self.running.append(work.job_id)
+
+    def maybe_commit(self, force: bool = False) -> None:
+        due = len(self.pending) >= BATCH_SIZE or (
+            time.monotonic() - self.last_commit >= BATCH_SECONDS)
+        if not (force or due) or not (self.pending or self.running):
+            return
+        outcomes, self.pending = self.pending, []
+        running, self.running = self.running, []
+        self.catalogue.mark_running(running)
+        self.catalogue.record_outcomes(self.scan_id, outcomes)
+        self.last_commit = time.monotonic()
+
+    # -- running -------------------------------------------------------------------------------
+
+    def run_jobs(self, jobs: Sequence[tuple[int, Candidate, tuple[int, ...], bool]]) -> None:
+        """Load ``(job_id, candidate, tiers, suspect)`` items through a worker pool."""
+        if not jobs:
+            return
+        pool = Pool(self.options.jobs or default_pool_size())
+        # Known-slow candidates go last, so that one slow plugin never holds up the rest.
+        ordered = sorted(jobs, key=lambda j: self.planner.expected(j[1].path))
+        for job_id, candidate, tiers, suspect in ordered:
+            budget = self.planner.budget(candidate.path, max(tiers), candidate.fingerprint)
+            pool.submit(Work(job_id=job_id, candidate=candidate, tiers=tiers, budget=budget,
+                             solo=suspect, crashes=1 if suspect else 0))
+        try:
+            pool.run(self.on_result, self.on_failure, self.on_dispatch, self.maybe_commit)
+        finally:
+            self.workers_started += pool.spawned
+            self.maybe_commit(force=True)
+
+    def journal_and_run(self, candidates: Sequence[Candidate], tiers_of: Callable[[Candidate],
+                        tuple[int, ...]]) -> None:
+        jobs = [(c, tiers_of(c)) for c in candidates]
+        ids = self.catalogue.add_jobs(self.scan_id, jobs)
+        self.total += len(jobs)
+        self.run_jobs([(i, c, t, False) for i, (c, t) in zip(ids, jobs, strict=True)])
+
+    def execute(self) -> ScanReport:
+        began = time.monotonic()
+        self.workers_started = 0
+        previous = self.catalogue.unfinished_scan() if self.options.resume else None
+        candidates, roots = self.discover()
+        if previous is not None:
+            self.scan_id = previous.id
+            log.info("resuming scan %d started at %s", previous.id,
+                     time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(previous.started_at)))
+        else:
+            self.scan_id = self.catalogue.begin_scan(
+                formats=list(self.formats), roots=roots,
+                options={"quick": self.options.quick, "deep": self.options.deep})
+        report = ScanReport(scan_id=self.scan_id, resumed=previous is not None,
+                            discovered=len(candidates))
+        self.emit(ScanStarted(scan_id=self.scan_id, formats=tuple(self.formats),
+                              roots=tuple(roots)))
+        interrupted = True
+        try:
+            if previous is not None:
+                self.resume_jobs()
+            gone = self.vanished(candidates, roots)
+            report.missing = self.catalogue.mark_missing(gone)
+            for path in gone:
+                self.states[path] = msgspec.structs.replace(self.states[path],
+                                                            status=Status.MISSING)
+            phase_a, phase_b, report.unchanged, report.blocked_skipped = self.plan(candidates)
+            self.journal_and_run(phase_a, lambda c: self.shallow_tiers(c.format))
+            deep, self.deep_queue = self.deep_queue + phase_b, []
+            self.journal_and_run(self.apply_rules(deep), lambda c: (2,))
+            interrupted = False
+        finally:
+            self.maybe_commit(force=True)
+            if not interrupted:
+                self.catalogue.finish_scan(self.scan_id, status="finished")
+            report.loaded = self.done
+            report.counts = dict(self.counts)
+            report.seconds = round(time.monotonic() - began, 3)
+            report.workers_started = self.workers_started
+            report.plugins = sum(s.plugins for s in self.states.values()
+                                 if s.status is not Status.MISSING)
+            self.emit(ScanFinished(scan_id=self.scan_id, counts=dict(self.counts),
+                                   seconds=report.seconds, interrupted=interrupted))
+        return report
+
+    def resume_jobs(self) -> None:
+        """Finish the journal of an interrupted scan: pending jobs as they were, jobs that were
+        in flight alone, as suspects; finished ones are not redone."""
+        todo = [(j.id, j.candidate, j.tiers, j.state == "running")
+                for j in self.catalogue.scan_jobs(self.scan_id) if j.state != "done"]
+        self.total += len(todo)
+        self.run_jobs(todo)
+
+    def apply_rules(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Rules match on what earlier tiers found (vendor, name, key): drop the blocked and
+        ignored, and give a rule's budget to the candidates it names."""
+        if not self.rules:
+            return candidates
+        known: dict[str, list[PluginRecord]] = {}
+        for record in self.catalogue.list():
+            known.setdefault(record.bundle_path or record.file_path, []).append(record)
+        kept = []
+        for candidate in candidates:
+            records: Sequence[PluginRecord] = (
+                self.found.get(candidate.path) or known.get(candidate.path) or ())
+            rule = self.rule_for(records)
+            state = self.states.get(candidate.path)
+            if rule is not None and rule.action in ("block", "ignore") and state is not None:
+                status = Status.BLOCKED if rule.action == "block" else Status.IGNORED
+                self.pending.append(ScanOutcome(job_id=None, state=msgspec.structs.replace(
+                    state, status=status, cause=f"rule: {rule.reason}")))
+                self.counts[status.value] = self.counts.get(status.value, 0) + 1
+                continue
+            if rule is not None and rule.action == "timeout" and rule.seconds:
+                self.planner.rule_seconds[candidate.path] = rule.seconds
+            kept.append(candidate)
+        return kept
+
+
+def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,
+             emit: Emit | None = None) -> ScanReport:
+    """Scan with ``options`` into ``catalogue``; events go to ``emit`` and the ``scan_event``
+    hook."""
+
+    def send(event: ScanEvent) -> None:
+        pm.hook.scan_event(event=event)
+        if emit is not None:
+            emit(event)
+
+    return Scan(pm, catalogue, options, send).execute()

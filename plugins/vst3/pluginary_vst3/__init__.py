@@ -1,0 +1,114 @@
+"""VST3 for Pluginary: discovery, and three tiers of loading.
+
+- tier 0: ``moduleinfo.json`` (no code runs);
+- tier 1: the binary's factory through ctypes, without instantiating a plugin;
+- tier 2: instantiation through pedalboard, for parameters and the instrument flag.
+
+A plugin's identity is its class id as 32 hex digits, the id DAWs and preset files use, so
+records from every tier land on the same catalogue row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pluginary import hookimpl
+from pluginary.models import Candidate, FormatInfo, LoadResult, Requirement, Status
+from pluginary.registry import FormatRegister
+from pluginary.scan.walk import find_candidates
+
+from . import bundle as bundles
+from .moduleinfo import read_moduleinfo
+
+FORMAT = "vst3"
+
+VST3 = FormatInfo(
+    name=FORMAT,
+    description="VST3 bundles: moduleinfo.json, the factory (ctypes), pedalboard",
+    default_roots={
+        "linux": ("~/.vst3", "/usr/lib/vst3", "/usr/local/lib/vst3"),
+        "darwin": ("/Library/Audio/Plug-Ins/VST3", "~/Library/Audio/Plug-Ins/VST3"),
+        "windows": ("%COMMONPROGRAMFILES%\\VST3", "%LOCALAPPDATA%\\Programs\\Common\\VST3"),
+    },
+    path_env="VST3_PATH",
+    requirements=(
+        Requirement(kind="python", name="pedalboard", advice="pip install pedalboard"),
+        Requirement(kind="library", name="GL",
+                    advice="apt-get install libgl1 libx11-6 libxext6 libxrandr2"),
+    ),
+    tiers=(0, 1, 2),
+)
+
+
+@hookimpl
+def register_formats(register: FormatRegister) -> None:
+    register(VST3)
+
+
+@hookimpl
+def discover_candidates(format: str, roots: Sequence[Path]) -> Iterable[Candidate] | None:
+    if format != FORMAT:
+        return None
+    return [Candidate(format=FORMAT, path=str(path), fingerprint=bundles.fingerprint(path))
+            for path in find_candidates(roots, bundle_suffixes=(".vst3",),
+                                        file_suffixes=(".vst3",))]
+
+
+@hookimpl
+def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
+    if candidate.format != FORMAT:
+        return None
+    path = Path(candidate.path)
+    location = bundles.find_binary(path)
+    if tier == 0:
+        return _declarative(candidate, path, location)
+    if location.binary is None:
+        return LoadResult(candidate=candidate, status=Status.FAILED, cause=location.cause)
+    if tier == 1:
+        return _factory(candidate, path, location.binary)
+    return _deep(candidate, path, location.binary)
+
+
+def _declarative(candidate: Candidate, path: Path,
+                 location: bundles.BinaryLocation) -> LoadResult:
+    info = bundles.moduleinfo_path(path) if path.is_dir() else None
+    if info is None:
+        return LoadResult(candidate=candidate)  # nothing declared: tier 1 will tell
+    result = read_moduleinfo(info, bundle=path, binary=location.binary)
+    if result.cause:
+        return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
+    return LoadResult(candidate=candidate, records=result.records)
+
+
+def _factory(candidate: Candidate, path: Path, binary: Path) -> LoadResult:
+    from .factory import read_factory
+
+    result = read_factory(binary, path)
+    if result.cause:
+        return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
+    return LoadResult(candidate=candidate, records=tuple(result.records))
+
+
+def _deep(candidate: Candidate, path: Path, binary: Path) -> LoadResult:
+    from .deep import load_classes
+    from .factory import read_factory
+
+    known = read_factory(binary, path)
+    if known.cause or not known.records:
+        return LoadResult(candidate=candidate, status=Status.FAILED,
+                          cause=known.cause or "the factory lists no audio module class")
+    try:
+        records = load_classes(path, tuple(known.records))
+    except ImportError as exc:
+        return LoadResult(candidate=candidate, status=Status.FAILED,
+                          cause=f"pedalboard is not installed ({exc}): pip install pedalboard")
+    except Exception as exc:  # pedalboard reports every load failure as an exception
+        from .diagnose import diagnose
+
+        return LoadResult(candidate=candidate, status=Status.FAILED,
+                          cause=f"{diagnose(binary) or str(exc).splitlines()[0]}")
+    if not records:
+        return LoadResult(candidate=candidate, status=Status.FAILED,
+                          cause="pedalboard found no plugin class it could match to the factory")
+    return LoadResult(candidate=candidate, records=records)

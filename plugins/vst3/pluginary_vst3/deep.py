@@ -1,0 +1,77 @@
+"""Tier 2: instantiate each class of a bundle through pedalboard, for parameters and the role.
+
+pedalboard is imported here only, inside a scan worker, never in the parent. Loads use
+``initialization_timeout=0`` (pedalboard otherwise plays notes into instruments for up to 10 s
+to "warm them up"). Parameters are read through ``_parameters``, the raw list: the public
+``parameters`` property probes every parameter 1001 times to guess its range (~47 ms per plugin
+measured in the project's notes), where two probes (the texts at 0 and 1) give min, max and unit.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from pluginary.models import Parameter, PluginRecord, Role
+
+#: JUCE adds 2048 "MIDI CC n|m" parameters to VST3 instruments to map MIDI controllers; they are
+#: the host's, not the plugin's (pedalboard's own ``parameters`` hides them too).
+_JUCE_MIDI_CC = re.compile(r"^MIDI CC \d+\|\d+$")
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def parse_value_text(text: str) -> tuple[float | None, str]:
+    """``"-60.0 dB"`` → ``(-60.0, "dB")``; text that is not a number gives ``(None, "")``."""
+    match = _NUMBER.match(text)
+    if match is None:
+        return None, ""
+    return float(match.group(1)), match.group(2)
+
+
+def read_parameters(plugin: Any) -> tuple[Parameter, ...]:
+    """Every parameter of a loaded pedalboard plugin, cheaply."""
+    found = []
+    for p in plugin._parameters:
+        if _JUCE_MIDI_CC.match(p.name):
+            continue
+        low, unit_low = parse_value_text(p.get_text_for_raw_value(0.0))
+        high, unit_high = parse_value_text(p.get_text_for_raw_value(1.0))
+        default, _ = parse_value_text(p.get_text_for_raw_value(p.default_raw_value))
+        unit = p.label or unit_high or unit_low
+        if low is not None and high is not None and low > high:  # an inverted display
+            low, high = high, low
+        found.append(Parameter(name=p.name, id=str(p.index), default=default, min=low,
+                               max=high, unit=unit))
+    return tuple(found)
+
+
+def load_classes(bundle: Path, known: tuple[PluginRecord, ...]) -> tuple[PluginRecord, ...]:
+    """Instantiate each class of ``bundle`` and enrich the tier-1 records with what it shows.
+
+    ``known`` are the records tiers 0/1 found: they carry the class ids (the identity), which
+    pedalboard does not expose. A class pedalboard lists but the factory did not is skipped.
+    """
+    import pedalboard  # deliberately late: only workers pay for it
+
+    names = pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle))
+    by_name = {r.name: r for r in known}
+    enriched = []
+    for name in names:
+        record = by_name.get(name) or (known[0] if len(known) == 1 and len(names) == 1 else None)
+        if record is None:
+            continue
+        plugin = pedalboard.VST3Plugin(str(bundle), plugin_name=name if len(names) > 1 else None,
+                                       initialization_timeout=0)
+        role = Role.INSTRUMENT if plugin.is_instrument else (
+            record.role if record.role is not Role.UNKNOWN else Role.EFFECT)
+        extra = dict(record.extra)
+        extra["juce_identifier"] = plugin.identifier
+        enriched.append(msgspec.structs.replace(
+            record, parameters=read_parameters(plugin), role=role, extra=extra,
+            version=record.version or plugin.version,
+            vendor=record.vendor or plugin.manufacturer_name))
+        del plugin
+    return tuple(enriched)
