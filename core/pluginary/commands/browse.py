@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import hookimpl
+from ..catalogue import Catalogue
 from ..errors import NotFoundError, UsageError
-from ..models import SearchQuery, Status
+from ..models import CandidateState, Installation, PluginRecord, SearchQuery, Status
 from ..output import emit_fields, emit_json, emit_table
 from ..registry import CommandRegister
 from .common import RECORD_COLUMNS, JsonFlag, record_row, session, wants_json
@@ -29,19 +31,37 @@ def list_plugins(
     status: Annotated[str | None, typer.Option(
         "--status", "-s", help="Only this status: " + ", ".join(s.value for s in Status))] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N.")] = None,
+    duplicates: Annotated[bool, typer.Option(
+        "--duplicates", help="Only plugins installed more than once, with their "
+        "installations.")] = False,
     json: JsonFlag = False,
 ) -> None:
     if status is not None and status not in {s.value for s in Status}:
         raise UsageError(f"unknown status '{status}'",
                          hint="choose one of " + ", ".join(s.value for s in Status))
-    records = session(ctx).catalogue().list(format=format, status=status, limit=limit)
+    catalogue = session(ctx).catalogue()
+    records = catalogue.list(format=format, status=status, limit=limit)
+    if status is not None and status != Status.OK.value:
+        # Files that failed before they could name a plugin have no record: list them by path.
+        records += [unnamed_record(c) for c in catalogue.candidates(format=format).values()
+                    if c.plugins == 0 and c.status.value == status]
+        records = records[:limit] if limit else records
+    installs: dict[str, list[Installation]] = {}
+    for install in catalogue.installations():
+        installs.setdefault(install.key, []).append(install)
+    if duplicates:
+        records = [r for r in records if len(installs.get(r.key, ())) > 1]
+        if wants_json(ctx, json):
+            emit_json([{"plugin": r, "installations": installs[r.key]} for r in records])
+            return
     if wants_json(ctx, json):
         emit_json(records)
     elif not records:
         sys.stderr.write("The catalogue has no matching plugins.\n")
     else:
-        emit_table(RECORD_COLUMNS, [record_row(r) for r in records],
-                   title=f"{len(records)} plugins")
+        emit_table((*RECORD_COLUMNS, "Notes"),
+                   [[*record_row(r), installation_notes(installs.get(r.key, []))]
+                    for r in records], title=f"{len(records)} plugins")
 
 
 def show_plugin(
@@ -50,27 +70,68 @@ def show_plugin(
         metavar="ID", help="format:uid as 'pluginary list' shows it, or a unique prefix.")],
     json: JsonFlag = False,
 ) -> None:
-    record = session(ctx).catalogue().get(plugin_id)
+    catalogue = session(ctx).catalogue()
+    record = catalogue.get(plugin_id)
+    state = None
+    if record is None:
+        state = find_candidate(catalogue, plugin_id)
+        record = unnamed_record(state) if state is not None else None
+    elif record.status is not Status.OK:
+        state = catalogue.candidates(format=record.format).get(record.bundle_path
+                                                                or record.file_path)
     if record is None:
         raise NotFoundError(f"no plugin '{plugin_id}' in the catalogue",
                             hint="find its ID with 'pluginary search TEXT' or 'pluginary list'")
     if wants_json(ctx, json):
         emit_json(record)
         return
+    stderr = state.stderr if state is not None else ""
     channels = f"{record.audio_inputs} in / {record.audio_outputs} out"
     emit_fields([
-        ("ID", record.key), ("Name", record.name), ("Vendor", record.vendor),
+        ("ID", record.key if record.uid else record.file_path),
+        ("Name", record.name), ("Vendor", record.vendor),
         ("Version", record.version), ("Format", record.format), ("Role", record.role.value),
         ("Categories", ", ".join(record.categories)), ("Description", record.description),
         ("Audio", channels if record.audio_inputs is not None else ""),
         ("Parameters", len(record.parameters)), ("File", record.file_path),
         ("Bundle", record.bundle_path), ("Architecture", record.architecture),
-        ("Status", f"{record.status.value} (tier {record.tier})"), ("Cause", record.cause),
-        *sorted(record.extra.items()),
+        ("Status", f"{record.status.value} (tier {record.tier})"
+         + (", blocked until the file changes" if state is not None and state.blocked else "")),
+        ("Cause", record.cause), *sorted(record.extra.items()),
     ])
+    if stderr:
+        sys.stdout.write("Stderr (last lines):\n" + stderr.rstrip() + "\n")
     if record.parameters:
         emit_table(("Param ID", "Name", "Default", "Min", "Max", "Unit"),
                    [(p.id, p.name, p.default, p.min, p.max, p.unit) for p in record.parameters])
+
+
+def installation_notes(installs: list[Installation]) -> str:
+    """Flags for a plugin installed more than once: how often, and whether versions differ."""
+    if len(installs) < 2:
+        return ""
+    versions = sorted({i.version for i in installs if i.version})
+    note = f"{len(installs)} installations"
+    if len(versions) > 1:
+        note += f"; versions differ: {', '.join(versions)}"
+    return note
+
+
+def unnamed_record(state: CandidateState) -> PluginRecord:
+    """A record for a file that gave no plugin (it failed first), so it can be listed and shown:
+    its ID is its path."""
+    return PluginRecord(format=state.format, uid="", name=Path(state.path).name,
+                        file_path=state.path, bundle_path=state.path, status=state.status,
+                        cause=state.cause, tier=state.tier, fingerprint=state.fingerprint)
+
+
+def find_candidate(catalogue: Catalogue, text: str) -> CandidateState | None:
+    """The candidate whose path is ``text`` (or ends with it, when that is unique)."""
+    states = catalogue.candidates()
+    if text in states:
+        return states[text]
+    matches = [s for path, s in states.items() if path.endswith("/" + text.strip("/"))]
+    return matches[0] if len(matches) == 1 else None
 
 
 def search_plugins(

@@ -27,7 +27,9 @@ def wants_json(ctx: typer.Context, flag: bool) -> bool:
 
 def record_row(record: PluginRecord) -> list[str]:
     """The columns every listing shows, in :data:`RECORD_COLUMNS` order."""
-    return [record.key, record.name, record.vendor, record.format, record.version,
+    # A file that failed before naming a plugin has no uid: its path is its ID.
+    return [record.key if record.uid else record.file_path,
+            record.name, record.vendor, record.format, record.version,
             record.role.value, record.status.value]
 
 

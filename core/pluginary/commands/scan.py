@@ -53,6 +53,10 @@ def scan(
     timeout: Annotated[float | None, typer.Option(
         "--timeout", min=0.1, help="Seconds each plugin may take, instead of the learned, "
         "adaptive budgets.")] = None,
+    base_timeout: Annotated[float | None, typer.Option(
+        "--base-timeout", min=0.1, help="The starting budget in seconds of no progress, before "
+        "anything is learned (default 10, or 20 when instantiating); a timed-out plugin is "
+        "retried once with three times more.")] = None,
     retry: Annotated[str | None, typer.Option(
         "--retry", help="Load again the plugins with these statuses, e.g. failed,timeout "
         "(lifts crash blocks).")] = None,
@@ -68,7 +72,8 @@ def scan(
     s = session(ctx)
     options = ScanOptions(
         paths=tuple(paths or ()), formats=tuple(format or ()), defaults=defaults, quick=quick,
-        deep=deep, timeout=timeout, retry=parse_statuses(retry), jobs=jobs, resume=resume)
+        deep=deep, timeout=timeout, base_timeout=base_timeout, retry=parse_statuses(retry),
+        jobs=jobs, resume=resume)
     as_json = wants_json(ctx, json)
     display = Progress(enabled=not as_json and s.verbosity >= 0)
     try:

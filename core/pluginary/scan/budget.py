@@ -47,9 +47,12 @@ class BudgetPlanner:
     time, and the size of its binary. ``fixed`` (from --timeout) overrides all of it."""
 
     def __init__(self, states: Mapping[str, CandidateState], *, fixed: float | None = None,
+                 base: float | None = None,
                  rule_seconds: dict[str, float] | None = None) -> None:
         self.states = states
         self.fixed = fixed
+        #: Replaces the per-tier base idle limit (the wall limit is three times it).
+        self.base = base
         #: Budgets that compatibility rules give to candidates, by path.
         self.rule_seconds = rule_seconds if rule_seconds is not None else {}
         self.vendor_typical = _vendor_typical(states.values())
@@ -57,8 +60,11 @@ class BudgetPlanner:
     def budget(self, path: str, tier: int, fingerprint: Fingerprint | None = None) -> Budget:
         if self.fixed is not None:
             return Budget(self.fixed, self.fixed, adaptive=False)
-        idle = BASE_IDLE.get(tier, BASE_IDLE[2])
-        wall = BASE_WALL.get(tier, BASE_WALL[2])
+        if self.base is not None:
+            idle, wall = self.base, 3 * self.base
+        else:
+            idle = BASE_IDLE.get(tier, BASE_IDLE[2])
+            wall = BASE_WALL.get(tier, BASE_WALL[2])
         state = self.states.get(path)
         learned = 0.0
         if state is not None and state.seconds is not None and state.tier == tier:

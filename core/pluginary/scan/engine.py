@@ -64,6 +64,7 @@ class ScanOptions:
     quick: bool = False
     deep: bool = False
     timeout: float | None = None
+    base_timeout: float | None = None
     retry: frozenset[Status] = frozenset()
     jobs: int | None = None
     resume: bool = True
@@ -102,7 +103,8 @@ class Scan:
         self.rules = [rule for entry in collect_rule_sets(pm).values()
                       for rule in entry.item.rules]
         self.states = catalogue.candidates()
-        self.planner = BudgetPlanner(self.states, fixed=options.timeout)
+        self.planner = BudgetPlanner(self.states, fixed=options.timeout,
+                                     base=options.base_timeout)
         self.pending: list[ScanOutcome] = []
         self.last_commit = time.monotonic()
         self.running: list[int] = []
@@ -234,12 +236,16 @@ class Scan:
                 deepest, status=Status.FAILED,
                 cause=deepest.cause or f"no {candidate.format} plugin found in it")
         records = tuple(self._finish_record(r, candidate, deepest) for r in records)
+        before = self.states.get(candidate.path)
+        # A deeper tier that failed leaves the earlier records in the catalogue: still counted.
+        plugins = len(records) or (before.plugins if before is not None else 0)
         state = CandidateState(
             format=candidate.format, path=candidate.path, fingerprint=candidate.fingerprint,
             status=deepest.status, cause=deepest.cause, tier=deepest.tier,
-            seconds=deepest.seconds, vendor=records[0].vendor if records else "",
+            seconds=deepest.seconds,
+            vendor=records[0].vendor if records else (before.vendor if before else ""),
             blocked=blocked, stderr=deepest.stderr if deepest.status is not Status.OK else "",
-            plugins=len(records))
+            plugins=plugins)
         self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records))
         self.states[candidate.path] = state
         if records:

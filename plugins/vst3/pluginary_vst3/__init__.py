@@ -65,9 +65,11 @@ def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
         return _declarative(candidate, path, location)
     if location.binary is None:
         return LoadResult(candidate=candidate, status=Status.FAILED, cause=location.cause)
+    # "x86_64-linux" -> "x86_64"; macOS bundles ("MacOS") may be universal: leave it empty.
+    arch = location.arch.split("-")[0] if "-" in location.arch else ""
     if tier == 1:
-        return _factory(candidate, path, location.binary)
-    return _deep(candidate, path, location.binary)
+        return _factory(candidate, path, location.binary, arch)
+    return _deep(candidate, path, location.binary, arch)
 
 
 def _declarative(candidate: Candidate, path: Path,
@@ -81,20 +83,20 @@ def _declarative(candidate: Candidate, path: Path,
     return LoadResult(candidate=candidate, records=result.records)
 
 
-def _factory(candidate: Candidate, path: Path, binary: Path) -> LoadResult:
+def _factory(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResult:
     from .factory import read_factory
 
-    result = read_factory(binary, path)
+    result = read_factory(binary, path, architecture=arch)
     if result.cause:
         return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
     return LoadResult(candidate=candidate, records=tuple(result.records))
 
 
-def _deep(candidate: Candidate, path: Path, binary: Path) -> LoadResult:
+def _deep(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResult:
     from .deep import load_classes
     from .factory import read_factory
 
-    known = read_factory(binary, path)
+    known = read_factory(binary, path, architecture=arch)
     if known.cause or not known.records:
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause=known.cause or "the factory lists no audio module class")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,8 @@ from pluginary_vst3.diagnose import elf_machine, explain_load_error, glibc_versi
 HERE = Path(__file__).resolve().parent
 PLUGIN_ROOT = HERE.parent
 
-needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
+# A missing compiler is a broken test machine, not a reason to skip: fail with what to install.
+needs_gcc = pytest.mark.usefixtures("require_gcc")
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="ELF/glibc behaviour")
 
 

@@ -1,0 +1,212 @@
+"""Scanning real VST3 plugins built from dpf-source, torture plugins included, through the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pluginary.manager import make_plugin_manager
+from pluginary.models import ScanFinished, ScanProgress, ScanStarted
+
+GOOD = ("PlDelay", "PlFilter", "PlGain", "PlManyParams", "PlSynth")
+
+
+def by_name(listed: list[dict]) -> dict[str, dict]:
+    return {r["name"]: r for r in listed}
+
+
+def copy_bundle(source: Path, folder: Path, stem: str | None = None) -> Path:
+    """A real copy (not a link: dlopen dedupes by inode), the inner .so renamed to the stem."""
+    stem = stem or source.name.removesuffix(".vst3")
+    target = folder / f"{stem}.vst3"
+    shutil.copytree(source, target)
+    inner = target / "Contents" / "x86_64-linux"
+    (so,) = inner.glob("*.so")
+    so.rename(inner / f"{stem}.so")
+    return target
+
+
+@pytest.fixture
+def good_copies(test_plugins, tmp_path) -> Path:
+    folder = tmp_path / "vst3"
+    folder.mkdir()
+    for name in ("PlGain", "PlDelay", "PlFilter"):
+        copy_bundle(test_plugins[name].path("vst3"), folder)
+    return folder
+
+
+def test_quick_scan_records_every_good_plugin_with_its_class_id(run_cli, test_plugins):
+    result = run_cli("scan", str(test_plugins.dir("good", "vst3")), "--quick", "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert summary["counts"] == {"ok": len(GOOD)}
+    listed = by_name(run_cli("list", "--json").json())
+    assert set(listed) == set(GOOD)
+    for name in GOOD:
+        record = listed[name]
+        assert record["uid"] == test_plugins[name].vst3_class_id
+        assert record["vendor"] == "Pluginary Test"
+        assert record.get("tier") == 1 and record.get("status", "ok") == "ok"
+        assert record["architecture"] == "x86_64"
+    assert listed["PlSynth"]["role"] == "instrument"
+    assert listed["PlGain"]["role"] == "effect"
+
+
+def test_full_scan_reads_parameters_on_the_same_rows(run_cli, test_plugins):
+    folder = str(test_plugins.dir("good", "vst3"))
+    assert run_cli("scan", folder, "--quick").exit_code == 0
+    result = run_cli("scan", folder, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": len(GOOD)}
+    listed = by_name(run_cli("list", "--json").json())
+    assert len(listed) == len(GOOD), "tier 2 enriches the tier-1 rows, it never adds rows"
+    for name in GOOD:
+        record = listed[name]
+        assert record["tier"] == 2
+        # DPF's VST3 wrapper exposes 16 channels x 130 MIDI controllers as real parameters of a
+        # plugin with MIDI input; pedalboard's own `parameters` lists them too.
+        midi_cc = 16 * 130 if test_plugins[name].midi_input else 0
+        assert len(record["parameters"]) == test_plugins[name].num_parameters + midi_cc, name
+    gain = {p["name"]: p for p in listed["PlGain"]["parameters"]}
+    assert gain["Gain"]["min"] == -60.0 and gain["Gain"]["max"] == 12.0
+    assert gain["Gain"]["unit"] == "dB"
+    assert listed["PlSynth"]["role"] == "instrument"
+    assert listed["PlGain"]["extra"]["juce_identifier"].startswith("VST3-PlGain-")
+
+
+def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugins):
+    torture = str(test_plugins.dir("torture", "vst3"))
+    special = str(test_plugins.dir("special", "vst3"))
+    gain = str(test_plugins["PlGain"].path("vst3"))
+    result = run_cli("scan", torture, special, gain, "--timeout", "4", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stderr) < 10_000, "50 MB of plugin stderr never reaches the terminal"
+
+    def state(name: str) -> dict:
+        shown = run_cli("show", name, "--json")
+        assert shown.exit_code == 0, (name, shown.stderr)
+        return shown.json()
+
+    expected = {
+        "PlCrashSegv": ("crashed", 2, "SIGSEGV"), "PlCrashAbort": ("crashed", 2, "SIGABRT"),
+        "PlExit0": ("crashed", 2, "exit code 0"), "PlSpin": ("timeout", 2, "4 s"),
+        "PlSleep20": ("timeout", 2, "4 s"),
+    }
+    listed = by_name(run_cli("list", "--json").json())
+    for name, (status, tier, words) in expected.items():
+        record = listed[name]  # still findable, with what tier 1 found
+        assert record["uid"] == test_plugins[name].vst3_class_id
+        assert (record["status"], record["tier"]) == (status, tier), name
+        assert words in record["cause"], (name, record["cause"])
+    assert listed["PlStderrFlood"].get("status", "ok") == "ok"
+    assert listed["PlGain"].get("status", "ok") == "ok"
+
+    static = state("PlStaticInitCrash.vst3")
+    assert (static["status"], static["tier"]) == ("crashed", 1)
+    assert "SIGSEGV" in static["cause"]
+    assert "Other.so" in state("PlWrongSoName.vst3")["cause"]
+    assert "GetPluginFactory" in state("NotAPluginBundle.vst3")["cause"]
+    assert state("NotAPlugin.vst3")["status"] == "failed"
+
+    hits = run_cli("search", "PlCrashSegv", "--json").json()
+    assert [h["record"]["name"] for h in hits] == ["PlCrashSegv"]
+    counts = run_cli("status", "--json").json()
+    assert counts["formats"]["vst3"] == {"ok": 2, "crashed": 4, "timeout": 2, "failed": 3}
+
+
+def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
+    sleeper = str(test_plugins["PlSleep20"].path("vst3"))
+    # Killed after 8 s without progress, then retried with 24 s: the 20 s sleep then passes.
+    result = run_cli("scan", sleeper, "--base-timeout", "8", "--json")
+    assert result.exit_code == 0, result.stderr
+    (record,) = run_cli("list", "--json").json()
+    assert (record.get("status", "ok"), record["tier"]) == ("ok", 2)
+
+
+def test_crashed_plugins_are_blocked_until_their_file_changes(run_cli, test_plugins, tmp_path):
+    folder = tmp_path / "vst3"
+    folder.mkdir()
+    bundle = copy_bundle(test_plugins["PlStaticInitCrash"].path("vst3"), folder)
+    first = run_cli("scan", str(folder), "--json").json()
+    assert first["counts"] == {"crashed": 1}
+    second = run_cli("scan", str(folder), "--json").json()
+    assert (second["loaded"], second["blocked_skipped"]) == (0, 1)
+    retried = run_cli("scan", str(folder), "--retry", "crashed", "--json").json()
+    assert retried["counts"] == {"crashed": 1}
+    binary = next((bundle / "Contents" / "x86_64-linux").glob("*.so"))
+    os.utime(binary, ns=(binary.stat().st_atime_ns, binary.stat().st_mtime_ns + 10**9))
+    changed = run_cli("scan", str(folder), "--json").json()
+    assert changed["loaded"] == 1, "a changed file lifts the block"
+
+
+def test_unchanged_skipped_changed_rescanned_removed_marked_missing(run_cli, good_copies):
+    first = run_cli("scan", str(good_copies), "--quick", "--json").json()
+    assert first["counts"] == {"ok": 3}
+    again = run_cli("scan", str(good_copies), "--quick", "--json").json()
+    assert (again["loaded"], again["unchanged"]) == (0, 3)
+
+    # An update that rewrites the inner binary in place: the bundle folder's mtime is unchanged.
+    bundle = good_copies / "PlDelay.vst3"
+    folder_mtime = bundle.stat().st_mtime_ns
+    binary = bundle / "Contents" / "x86_64-linux" / "PlDelay.so"
+    data = binary.read_bytes()
+    binary.write_bytes(data)
+    os.utime(binary, ns=(binary.stat().st_atime_ns, binary.stat().st_mtime_ns + 10**9))
+    os.utime(bundle, ns=(folder_mtime, folder_mtime))
+    updated = run_cli("scan", str(good_copies), "--quick", "--json").json()
+    assert (updated["loaded"], updated["unchanged"]) == (1, 2)
+
+    shutil.rmtree(good_copies / "PlFilter.vst3")
+    removed = run_cli("scan", str(good_copies), "--quick", "--json").json()
+    assert removed["missing"] == 1
+    listed = by_name(run_cli("list", "--json").json())
+    assert listed["PlFilter"]["status"] == "missing", "kept, never silently deleted"
+
+
+def test_one_plugin_at_two_paths_is_one_plugin_with_two_installations(run_cli, test_plugins,
+                                                                       tmp_path):
+    for where in ("user", "system"):
+        (tmp_path / where).mkdir()
+        copy_bundle(test_plugins["PlGain"].path("vst3"), tmp_path / where)
+    result = run_cli("scan", str(tmp_path / "user"), str(tmp_path / "system"), "--quick")
+    assert result.exit_code == 0, result.stderr
+    assert len(run_cli("list", "--json").json()) == 1
+    duplicates = run_cli("list", "--duplicates", "--json").json()
+    assert [d["plugin"]["name"] for d in duplicates] == ["PlGain"]
+    assert len(duplicates[0]["installations"]) == 2
+    assert "2 installations" in run_cli("list").stdout
+    assert run_cli("status", "--json").json()["totals"] == {"ok": 2}
+
+
+def test_events_reach_the_scan_event_hook(run_cli, good_copies):
+    events = []
+
+    class Recorder:
+        from pluginary import hookimpl
+
+        @staticmethod
+        @hookimpl
+        def scan_event(event):
+            events.append(event)
+
+    pm = make_plugin_manager()
+    pm.register(Recorder(), name="recorder")
+    assert run_cli("scan", str(good_copies), "--quick", pm=pm).exit_code == 0
+    assert isinstance(events[0], ScanStarted) and isinstance(events[-1], ScanFinished)
+    progress = [e for e in events if isinstance(e, ScanProgress)]
+    assert [e.done for e in progress] == [1, 2, 3]
+    assert events[-1].counts == {"ok": 3} and not events[-1].interrupted
+
+
+def test_bad_scan_input_is_one_line(run_cli, tmp_path):
+    missing = run_cli("scan", str(tmp_path / "nope"))
+    assert missing.exit_code == 3 and "does not exist" in missing.stderr
+    fmt = run_cli("scan", str(tmp_path), "--format", "vst2")
+    assert fmt.exit_code == 2 and "installed formats" in fmt.stderr
+    both = run_cli("scan", "--quick", "--deep")
+    assert both.exit_code == 2
+    bad_retry = run_cli("scan", str(tmp_path), "--retry", "exploded")
+    assert bad_retry.exit_code == 2 and "unknown status" in bad_retry.stderr
