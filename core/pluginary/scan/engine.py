@@ -338,7 +338,10 @@ class Scan:
                                                             status=Status.MISSING)
             phase_a, phase_b, report.unchanged, report.blocked_skipped = self.plan(candidates)
             self.journal_and_run(phase_a, lambda c: self.shallow_tiers(c.format))
-            deep, self.deep_queue = self.deep_queue + phase_b, []
+            # A resumed phase-A job also queued its candidate for tier 2, which planning found
+            # again: each candidate goes deep once.
+            deep = list({c.path: c for c in self.deep_queue + phase_b}.values())
+            self.deep_queue = []
             self.journal_and_run(self.apply_rules(deep), lambda c: (2,))
             interrupted = False
         finally:
