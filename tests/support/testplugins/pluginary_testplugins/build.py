@@ -15,6 +15,8 @@ Output layout (``root`` is the cache entry or the ``out_dir`` passed in)::
     root/special/vst3/PlWrongSoName.vst3/Contents/x86_64-linux/Other.so
     root/special/vst3/NotAPlugin.vst3              (a text file)
     root/special/vst3/NotAPluginBundle.vst3/Contents/x86_64-linux/NotAPluginBundle.so
+    root/special/vst3/PlMultiVst3.vst3/Contents/x86_64-linux/PlMultiVst3.so
+                                                   (two audio module classes in one module)
     root/special/clap/NotAPlugin.clap              (a plain shared library)
     root/special/clap/PlMulti.clap                 (two plugins in one file)
 """
@@ -195,8 +197,16 @@ PLUGIN_SPECS: tuple[PluginSpec, ...] = (
     ),
 )
 
+# The "Audio Module Class" ids of src/special/PlMultiVst3.c ("PlMulti A", "PlMulti B"),
+# as FUID::toString prints them on Linux (the 16 bytes in memory order). Its controller
+# class, 504C4D756C7469566F73744300000001, is not an audio module class.
+PL_MULTI_VST3_CLASS_IDS = (
+    "504C4D756C7469566F73744100000001",
+    "504C4D756C7469566F73744100000002",
+)
+
 # Things in special/ that are not DPF plugins.
-_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti")
+_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti", "PlMultiVst3")
 
 
 @dataclass(frozen=True)
@@ -229,6 +239,8 @@ class BuiltPlugin:
     midi_input: bool
     description: str
     formats: dict[str, BuiltFormat] = field(default_factory=dict)
+    #: Every "Audio Module Class" id the VST3 factory declares (memory-order hex).
+    vst3_class_ids: tuple[str, ...] = ()
 
     def path(self, fmt: str) -> Path:
         return self.formats[fmt].path
@@ -297,6 +309,7 @@ class TestPluginSet:
                     "clap_ids": list(p.clap_ids),
                     "unique_id": p.unique_id,
                     "vst3_class_id": p.vst3_class_id,
+                    "vst3_class_ids": list(p.vst3_class_ids),
                     "num_parameters": p.num_parameters,
                     "audio_inputs": p.audio_inputs,
                     "audio_outputs": p.audio_outputs,
@@ -332,6 +345,7 @@ class TestPluginSet:
                     clap_ids=tuple(raw["clap_ids"]),
                     unique_id=raw["unique_id"],
                     vst3_class_id=raw["vst3_class_id"],
+                    vst3_class_ids=tuple(raw.get("vst3_class_ids", ())),
                     num_parameters=raw["num_parameters"],
                     audio_inputs=raw["audio_inputs"],
                     audio_outputs=raw["audio_outputs"],
@@ -595,6 +609,7 @@ def _plan(
                 clap_ids=(spec.clap_id,),
                 unique_id=spec.unique_id_int,
                 vst3_class_id=spec.vst3_class_id,
+                vst3_class_ids=(spec.vst3_class_id,) if "vst3" in spec.formats else (),
                 num_parameters=spec.num_parameters,
                 audio_inputs=spec.audio_inputs,
                 audio_outputs=spec.audio_outputs,
@@ -622,6 +637,39 @@ def _plan(
                     "vst3": BuiltFormat("vst3", text, None),
                     "vst3-bundle": BuiltFormat("vst3-bundle", bundle, lib),
                 },
+            )
+        )
+        multi_vst3 = special / "vst3" / "PlMultiVst3.vst3"
+        multi_vst3_so = multi_vst3 / "Contents" / _ARCH_DIR / "PlMultiVst3.so"
+        stage1.append(
+            _Job(
+                "PlMultiVst3 [vst3]",
+                _c_lib_argv(tc, "PlMultiVst3.c", multi_vst3_so),
+                multi_vst3_so,
+            )
+        )
+        built.append(
+            BuiltPlugin(
+                name="PlMultiVst3",
+                category="special",
+                behaviour="multi-class",
+                maker="Pluginary Test",
+                uri=None,
+                clap_ids=(),
+                unique_id=None,
+                vst3_class_id=None,
+                num_parameters=None,
+                audio_inputs=None,
+                audio_outputs=None,
+                is_instrument=False,
+                midi_input=False,
+                description=(
+                    "One VST3 module with two audio module classes (PlMulti A: Fx|Delay,"
+                    " PlMulti B: Instrument|Synth) and a controller class; metadata only"
+                    " (createInstance returns kNotImplemented); not DPF-based"
+                ),
+                formats={"vst3": BuiltFormat("vst3", multi_vst3, multi_vst3_so)},
+                vst3_class_ids=PL_MULTI_VST3_CLASS_IDS,
             )
         )
     if "clap" in formats:
