@@ -114,7 +114,9 @@ def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugin
     hits = run_cli("search", "PlCrashSegv", "--json").json()
     assert [h["record"]["name"] for h in hits] == ["PlCrashSegv"]
     counts = run_cli("status", "--json").json()
-    assert counts["formats"]["vst3"] == {"ok": 2, "crashed": 4, "timeout": 2, "failed": 3}
+    # failed: the 3 special files, and PlMultiVst3's two classes at tier 2 (it cannot be
+    # instantiated; its records from tier 1 stay).
+    assert counts["formats"]["vst3"] == {"ok": 2, "crashed": 4, "timeout": 2, "failed": 5}
 
 
 def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
@@ -210,3 +212,17 @@ def test_bad_scan_input_is_one_line(run_cli, tmp_path):
     assert both.exit_code == 2
     bad_retry = run_cli("scan", str(tmp_path), "--retry", "exploded")
     assert bad_retry.exit_code == 2 and "unknown status" in bad_retry.stderr
+
+
+def test_a_bundle_with_several_classes_gives_one_record_per_class(run_cli, test_plugins):
+    multi = test_plugins["PlMultiVst3"]
+    result = run_cli("scan", str(multi.path("vst3")), "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = by_name(run_cli("list", "--json").json())
+    assert set(listed) == {"PlMulti A", "PlMulti B"}
+    assert sorted(r["uid"] for r in listed.values()) == sorted(multi.vst3_class_ids)
+    assert listed["PlMulti B"]["role"] == "instrument"
+    assert listed["PlMulti A"]["categories"] == ["Fx", "Delay"]
+    for record in listed.values():  # it has no real processor: tier 2 fails, tier 1 stays
+        assert (record["status"], record["tier"]) == ("failed", 2)
+        assert "pedalboard could not load it" in record["cause"]

@@ -101,15 +101,18 @@ def _deep(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResu
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause=known.cause or "the factory lists no audio module class")
     try:
-        records = load_classes(path, tuple(known.records))
+        import pedalboard  # noqa: F401  (checked apart: pedalboard raises ImportError for a bad plugin too)
     except ImportError as exc:
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause=f"pedalboard is not installed ({exc}): pip install pedalboard")
+    try:
+        records = load_classes(path, tuple(known.records))
     except Exception as exc:  # pedalboard reports every load failure as an exception
         from .diagnose import diagnose
 
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return LoadResult(candidate=candidate, status=Status.FAILED,
-                          cause=f"{diagnose(binary) or str(exc).splitlines()[0]}")
+                          cause=diagnose(binary) or f"pedalboard could not load it: {first_line}")
     if not records:
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause="pedalboard found no plugin class it could match to the factory")
