@@ -103,8 +103,10 @@ def _deep(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResu
     try:
         import pedalboard  # noqa: F401  (checked apart: pedalboard raises ImportError for a bad plugin too)
     except ImportError as exc:
+        # Missing itself, or missing the libraries its JUCE needs (libGL, X11).
         return LoadResult(candidate=candidate, status=Status.FAILED,
-                          cause=f"pedalboard is not installed ({exc}): pip install pedalboard")
+                          cause=f"pedalboard cannot be imported ({exc}): pip install pedalboard; "
+                                "apt-get install libgl1 libx11-6 libxext6 libxrandr2")
     try:
         records = load_classes(path, tuple(known.records))
     except Exception as exc:  # pedalboard reports every load failure as an exception

@@ -485,11 +485,11 @@ def _read_class(factory: int, uid: str, host: _HostObject, handler: _HostObject,
                 parameter_cause = ("the component is no IEditController and names no "
                                    f"controller class (getControllerClassId returned {got})")
 
-        count, parameters = 0, tuple[Parameter, ...]()
+        count = 0
+        parameters: tuple[Parameter, ...] = ()
         if controller is not None and not parameter_cause:
-            handler_set = _method(controller, _SLOT_SET_COMPONENT_HANDLER,
-                                  _SET_COMPONENT_HANDLER)(controller, handler.pointer) \
-                == _K_RESULT_OK
+            set_handler = _method(controller, _SLOT_SET_COMPONENT_HANDLER, _SET_COMPONENT_HANDLER)
+            handler_set = set_handler(controller, handler.pointer) == _K_RESULT_OK
             count, parameters = _read_parameters(controller, include_hidden=include_hidden,
                                                  include_read_only=include_read_only)
     finally:
