@@ -66,13 +66,16 @@ def test_full_scan_reads_parameters_on_the_same_rows(run_cli, test_plugins):
     for name in GOOD:
         record = listed[name]
         assert record["tier"] == 2
-        # DPF's VST3 wrapper exposes 16 channels x 130 MIDI controllers as real parameters of a
-        # plugin with MIDI input; pedalboard's own `parameters` lists them too.
-        midi_cc = 16 * 130 if test_plugins[name].midi_input else 0
-        assert len(record["parameters"]) == test_plugins[name].num_parameters + midi_cc, name
+        # DPF's VST3 wrapper also exposes 16 x 130 MIDI-controller parameters for a plugin with
+        # MIDI input, flagged hidden: DAWs do not show them, neither does the catalogue.
+        assert len(record["parameters"]) == test_plugins[name].num_parameters, name
+        assert record["audio_outputs"] == test_plugins[name].audio_outputs, name
+        assert "parameter_ids" not in record["extra"], "real VST3 ParamIDs, not indexes"
     gain = {p["name"]: p for p in listed["PlGain"]["parameters"]}
-    assert gain["Gain"]["min"] == -60.0 and gain["Gain"]["max"] == 12.0
-    assert gain["Gain"]["unit"] == "dB"
+    assert (gain["Gain"]["min"], gain["Gain"]["max"], gain["Gain"]["unit"]) == (-60.0, 12.0, "dB")
+    assert gain["Gain"]["id"] == "0"
+    assert (listed["PlGain"]["audio_inputs"], listed["PlGain"]["midi_inputs"]) == (2, 0)
+    assert (listed["PlSynth"]["audio_inputs"], listed["PlSynth"]["midi_inputs"]) == (0, 1)
     assert listed["PlSynth"]["role"] == "instrument"
     assert listed["PlGain"]["extra"]["juce_identifier"].startswith("VST3-PlGain-")
 

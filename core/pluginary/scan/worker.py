@@ -68,7 +68,9 @@ def main() -> int:
     out = os.dup(1)
     os.dup2(2, 1)  # a plugin's stdout goes to the capture file too
     sys.stdout = sys.stderr
-    pm = make_plugin_manager()
+    # Only installed extensions: the built-ins are CLI commands, which a worker never runs, and
+    # leaving them out spares every worker importing typer.
+    pm = make_plugin_manager(builtins=False)
     os.write(out, frame(Ready(pid=os.getpid())))
     while True:
         request = read_request(0)

@@ -2,7 +2,9 @@
 
 - tier 0: ``moduleinfo.json`` (no code runs);
 - tier 1: the binary's factory through ctypes, without instantiating a plugin;
-- tier 2: instantiation through pedalboard, for parameters and the instrument flag.
+- tier 2: instantiation: buses and parameters (real ParamIDs) through IComponent and
+  IEditController (ctypes), and the host check, instrument flag and JUCE identifier through
+  pedalboard.
 
 A plugin's identity is its class id as 32 hex digits, the id DAWs and preset files use, so
 records from every tier land on the same catalogue row.
@@ -25,7 +27,7 @@ FORMAT = "vst3"
 
 VST3 = FormatInfo(
     name=FORMAT,
-    description="VST3 bundles: moduleinfo.json, the factory (ctypes), pedalboard",
+    description="VST3 bundles: moduleinfo.json, the factory and components (ctypes), pedalboard",
     default_roots={
         "linux": ("~/.vst3", "/usr/lib/vst3", "/usr/local/lib/vst3"),
         "darwin": ("/Library/Audio/Plug-Ins/VST3", "~/Library/Audio/Plug-Ins/VST3"),
@@ -108,7 +110,7 @@ def _deep(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResu
                           cause=f"pedalboard cannot be imported ({exc}): pip install pedalboard; "
                                 "apt-get install libgl1 libx11-6 libxext6 libxrandr2")
     try:
-        records = load_classes(path, tuple(known.records))
+        records = load_classes(path, binary, tuple(known.records))
     except Exception as exc:  # pedalboard reports every load failure as an exception
         from .diagnose import diagnose
 

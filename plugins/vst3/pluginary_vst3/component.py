@@ -116,7 +116,7 @@ _K_IS_READ_ONLY = 1 << 1
 _K_IS_HIDDEN = 1 << 4
 
 #: JUCE adds 2048 "MIDI CC n|m" parameters (not flagged hidden) to map MIDI controllers.
-_JUCE_MIDI_CC = re.compile(r"^MIDI CC \d+\|\d+$")
+JUCE_MIDI_CC = re.compile(r"^MIDI CC \d+\|\d+$")
 
 _HOST_NAME = "Pluginary"
 
@@ -253,12 +253,13 @@ class _ComponentError(Exception):
     pass
 
 
-def hex_to_cid(uid: str) -> bytes:
-    """The 16 memory bytes of a class id written as :func:`cid_to_hex` writes it."""
+def hex_to_cid(uid: str, *, com_compatible: bool = _IS_WINDOWS) -> bytes:
+    """The 16 memory bytes of a class id written as :func:`cid_to_hex` writes it (its inverse:
+    the hex is ``l1..l4`` of ``INLINE_UID`` on every platform, the memory layout is not)."""
     if len(uid) != 32:
         raise ValueError(f"a VST3 class id has 32 hex digits, not {len(uid)}: {uid!r}")
     words = [int(uid[i : i + 8], 16) for i in range(0, 32, 8)]
-    return inline_uid(*words)
+    return inline_uid(*words, com_compatible=com_compatible)
 
 
 def _string128(raw: Any) -> str:
@@ -424,7 +425,7 @@ def _read_parameters(controller: int, *, include_hidden: bool,
         if get_info(controller, index, ctypes.byref(info)) != _K_RESULT_OK:
             continue
         name = _string128(info.title) or _string128(info.shortTitle)
-        if not include_hidden and (info.flags & _K_IS_HIDDEN or _JUCE_MIDI_CC.match(name)):
+        if not include_hidden and (info.flags & _K_IS_HIDDEN or JUCE_MIDI_CC.match(name)):
             continue
         if not include_read_only and info.flags & _K_IS_READ_ONLY:
             continue

@@ -1,10 +1,19 @@
-"""Tier 2: instantiate each class of a bundle through pedalboard, for parameters and the role.
+"""Tier 2: instantiate each class of a bundle, as a host would.
 
-pedalboard is imported here only, inside a scan worker, never in the parent. Loads use
-``initialization_timeout=0`` (pedalboard otherwise plays notes into instruments for up to 10 s
-to "warm them up"). Parameters are read through ``_parameters``, the raw list: the public
-``parameters`` property probes every parameter 1001 times to guess its range (~47 ms per plugin
-measured in the project's notes), where two probes (the texts at 0 and 1) give min, max and unit.
+Two instantiations per class, both in the scan worker:
+
+- :mod:`component` (ctypes, ~1 ms) reads the buses (channel counts, MIDI/event buses) and the
+  parameters with their real VST3 ParamIDs, plain ranges and units, from IComponent and
+  IEditController;
+- pedalboard (JUCE) is the host check: the plugin must load in a real host. It also gives the
+  instrument flag and JUCE's identifier. pedalboard is imported here only, never in the parent.
+  Loads use ``initialization_timeout=0`` (pedalboard otherwise plays notes into instruments for
+  up to 10 s to "warm them up").
+
+When the ctypes reader cannot read a class, its parameters come from pedalboard's raw
+``_parameters`` list with two probes each (the texts at 0 and 1 give min, max and unit); the
+public ``parameters`` property probes each parameter 1001 times (~47 ms per plugin measured in
+the project's notes). Their ids are then pedalboard's indexes, which ``extra`` says.
 """
 
 from __future__ import annotations
@@ -17,9 +26,8 @@ import msgspec
 
 from pluginary.models import Parameter, PluginRecord, Role
 
-#: JUCE adds 2048 "MIDI CC n|m" parameters to VST3 instruments to map MIDI controllers; they are
-#: the host's, not the plugin's (pedalboard's own ``parameters`` hides them too).
-_JUCE_MIDI_CC = re.compile(r"^MIDI CC \d+\|\d+$")
+from .component import JUCE_MIDI_CC, read_components
+
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -35,7 +43,7 @@ def read_parameters(plugin: Any) -> tuple[Parameter, ...]:
     """Every parameter of a loaded pedalboard plugin, cheaply."""
     found = []
     for p in plugin._parameters:
-        if _JUCE_MIDI_CC.match(p.name):
+        if JUCE_MIDI_CC.match(p.name):
             continue
         low, unit_low = parse_value_text(p.get_text_for_raw_value(0.0))
         high, unit_high = parse_value_text(p.get_text_for_raw_value(1.0))
@@ -48,7 +56,8 @@ def read_parameters(plugin: Any) -> tuple[Parameter, ...]:
     return tuple(found)
 
 
-def load_classes(bundle: Path, known: tuple[PluginRecord, ...]) -> tuple[PluginRecord, ...]:
+def load_classes(bundle: Path, binary: Path,
+                 known: tuple[PluginRecord, ...]) -> tuple[PluginRecord, ...]:
     """Instantiate each class of ``bundle`` and enrich the tier-1 records with what it shows.
 
     ``known`` are the records tiers 0/1 found: they carry the class ids (the identity), which
@@ -56,6 +65,7 @@ def load_classes(bundle: Path, known: tuple[PluginRecord, ...]) -> tuple[PluginR
     """
     import pedalboard  # deliberately late: only workers pay for it
 
+    details = read_components(binary, [r.uid for r in known], bundle=bundle)
     names = pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle))
     by_name = {r.name: r for r in known}
     enriched = []
@@ -69,9 +79,21 @@ def load_classes(bundle: Path, known: tuple[PluginRecord, ...]) -> tuple[PluginR
             record.role if record.role is not Role.UNKNOWN else Role.EFFECT)
         extra = dict(record.extra)
         extra["juce_identifier"] = plugin.identifier
+        info = details.components.get(record.uid)
+        channels: dict[str, int | None] = {}
+        if info is not None:
+            channels = dict(audio_inputs=info.audio_inputs, audio_outputs=info.audio_outputs,
+                            midi_inputs=info.midi_inputs, midi_outputs=info.midi_outputs)
+        if info is not None and info.parameters_ok:
+            parameters = info.parameters
+        else:
+            parameters = read_parameters(plugin)
+            extra["parameter_ids"] = "pedalboard-index"
+            extra["component_cause"] = (info.parameter_cause if info is not None else
+                                        details.causes.get(record.uid, details.cause))
         enriched.append(msgspec.structs.replace(
-            record, parameters=read_parameters(plugin), role=role, extra=extra,
+            record, parameters=parameters, role=role, extra=extra,
             version=record.version or plugin.version,
-            vendor=record.vendor or plugin.manufacturer_name))
+            vendor=record.vendor or plugin.manufacturer_name, **channels))
         del plugin
     return tuple(enriched)
