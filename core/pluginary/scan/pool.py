@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 STDERR_TAIL = 4000
 TICK = 0.1  # seconds between watchdog checks
+SAMPLE = 0.5  # seconds between CPU samples of a busy worker's process group (reads /proc)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Worker:
     progress_at: float = 0.0
     loads: int = 0
     retiring: bool = False
+    sampled_at: float = 0.0
 
     @property
     def pid(self) -> int:
@@ -332,10 +334,12 @@ class Pool:
             work = worker.work
             if work is None:
                 continue
-            cpu = group_cpu_seconds(worker.pid)
-            if cpu > worker.cpu + 0.01:
-                worker.cpu = cpu
-                worker.progress_at = now
+            if now - worker.sampled_at >= SAMPLE:
+                worker.sampled_at = now
+                cpu = group_cpu_seconds(worker.pid)
+                if cpu > worker.cpu + 0.01:
+                    worker.cpu = cpu
+                    worker.progress_at = now
             idle = now - worker.progress_at
             total = now - worker.tier_started
             if idle <= work.budget.idle and total <= work.budget.wall:
