@@ -229,3 +229,14 @@ def test_a_bundle_with_several_classes_gives_one_record_per_class(run_cli, test_
     for record in listed.values():  # it has no real processor: tier 2 fails, tier 1 stays
         assert (record["status"], record["tier"]) == ("failed", 2)
         assert "pedalboard could not load it" in record["cause"]
+
+
+def test_the_seventeen_zam_plugins_list_in_seconds(run_cli):
+    """Debian's zam-plugins at tiers 0-1: ZamVerb, which needs minutes to instantiate, lists
+    like the others because nothing is instantiated."""
+    result = run_cli("scan", "/usr/lib/vst3", "--quick", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": 17}
+    listed = by_name(run_cli("list", "--json").json())
+    assert len(listed) == 17 and "ZamVerb" in listed
+    assert {r["vendor"] for r in listed.values()} == {"Damien Zammit"}
