@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,10 @@ from ..output import emit_json, emit_table
 from ..registry import CommandRegister
 from ..scan.engine import ScanOptions, ScanReport, run_scan
 from .common import JsonFlag, session, wants_json
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 
 @hookimpl
@@ -107,8 +111,8 @@ class Progress:
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
         self.tty = sys.stderr.isatty()
-        self.bar: object | None = None
-        self.task: object | None = None
+        self.bar: RichProgress | None = None
+        self.task: TaskID | None = None
         self.last_line = 0.0
 
     def event(self, event: ScanEvent) -> None:
@@ -122,35 +126,29 @@ class Progress:
             sys.stderr.write("scan interrupted; run 'pluginary scan' again to resume it\n")
 
     def start(self, event: ScanStarted) -> None:
-        if self.tty:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-            from rich.progress import Progress as Bar
-
-            bar = Bar(TextColumn("[bold]scan"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), TextColumn("{task.fields[counts]}"),
-                      TextColumn("[dim]{task.fields[current]}"), transient=True)
-            bar.start()
-            self.task = bar.add_task("scan", total=None, counts="", current="")
-            self.bar = bar
-        else:
+        if not self.tty:
             sys.stderr.write(f"scan {event.scan_id}: {', '.join(event.formats)} under "
                              f"{len(event.roots)} roots\n")
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        self.bar = Bar(TextColumn("[bold]scan"), BarColumn(), MofNCompleteColumn(),
+                       TimeRemainingColumn(), TextColumn("{task.fields[counts]}"),
+                       TextColumn("[dim]{task.fields[current]}"), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("scan", total=None, counts="", current="")
 
     def update(self, event: ScanProgress) -> None:
         counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
-        if self.bar is not None:
-            from rich.progress import Progress as Bar
-            from rich.progress import TaskID
-
-            assert isinstance(self.bar, Bar)
-            self.bar.update(TaskID(int(self.task)),  # type: ignore[call-overload]
-                            completed=event.done, total=event.total or None, counts=counts,
-                            current=Path(event.current).name)
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, completed=event.done, total=event.total or None,
+                            counts=counts, current=Path(event.current).name)
             return
         now = time.monotonic()
         if now - self.last_line >= 2.0 or event.done == event.total:
@@ -159,9 +157,6 @@ class Progress:
 
     def close(self) -> None:
         if self.bar is not None:
-            from rich.progress import Progress as Bar
-
-            assert isinstance(self.bar, Bar)
             self.bar.stop()
             self.bar = None
 
