@@ -111,7 +111,9 @@ class Scan:
         self.partial: dict[int, list[LoadResult]] = {}
         self.done = 0
         self.total = 0
-        self.counts: dict[str, int] = {}
+        #: The latest status of each candidate this scan loaded (a candidate that went through
+        #: both phases counts once, with its final status).
+        self.final: dict[str, Status] = {}
         self.deep_queue: list[Candidate] = []
         #: Records found in this scan, by candidate path (for rules).
         self.found: dict[str, tuple[PluginRecord, ...]] = {}
@@ -251,12 +253,12 @@ class Scan:
         if records:
             self.found[candidate.path] = records
         self.done += 1
-        self.counts[state.status.value] = self.counts.get(state.status.value, 0) + 1
+        self.final[candidate.path] = state.status
         if state.status is Status.OK and 2 not in work.tiers and self._wants_deep(
                 candidate.format, None):
             self.deep_queue.append(candidate)
         self.emit(ScanProgress(scan_id=self.scan_id, done=self.done, total=self.total,
-                               current=candidate.path, counts=dict(self.counts)))
+                               current=candidate.path, counts=self.counts()))
         self.maybe_commit()
 
     @staticmethod
@@ -267,6 +269,13 @@ class Scan:
             fingerprint=record.fingerprint or candidate.fingerprint,
             bundle_path=record.bundle_path or (candidate.path if not record.file_path else ""),
             file_path=record.file_path or candidate.path)
+
+    def counts(self) -> dict[str, int]:
+        """Candidates loaded so far, by their latest status."""
+        counts: dict[str, int] = {}
+        for status in self.final.values():
+            counts[status.value] = counts.get(status.value, 0) + 1
+        return counts
 
     # -- journal -------------------------------------------------------------------------------
 
@@ -348,13 +357,13 @@ class Scan:
             self.maybe_commit(force=True)
             if not interrupted:
                 self.catalogue.finish_scan(self.scan_id, status="finished")
-            report.loaded = self.done
-            report.counts = dict(self.counts)
+            report.loaded = len(self.final)
+            report.counts = self.counts()
             report.seconds = round(time.monotonic() - began, 3)
             report.workers_started = self.workers_started
             report.plugins = sum(s.plugins for s in self.states.values()
                                  if s.status is not Status.MISSING)
-            self.emit(ScanFinished(scan_id=self.scan_id, counts=dict(self.counts),
+            self.emit(ScanFinished(scan_id=self.scan_id, counts=self.counts(),
                                    seconds=report.seconds, interrupted=interrupted))
         return report
 
@@ -384,7 +393,7 @@ class Scan:
                 status = Status.BLOCKED if rule.action == "block" else Status.IGNORED
                 self.pending.append(ScanOutcome(job_id=None, state=msgspec.structs.replace(
                     state, status=status, cause=f"rule: {rule.reason}")))
-                self.counts[status.value] = self.counts.get(status.value, 0) + 1
+                self.final[candidate.path] = status
                 continue
             if rule is not None and rule.action == "timeout" and rule.seconds:
                 self.planner.rule_seconds[candidate.path] = rule.seconds

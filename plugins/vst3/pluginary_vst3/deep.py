@@ -66,15 +66,18 @@ def load_classes(bundle: Path, binary: Path,
     import pedalboard  # deliberately late: only workers pay for it
 
     details = read_components(binary, [r.uid for r in known], bundle=bundle)
-    names = pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle))
-    by_name = {r.name: r for r in known}
+    # Asking pedalboard for the class names scans the module once more, which costs as much as
+    # the load itself; the factory already said how many classes there are, so a single-class
+    # bundle (nearly all of them) is loaded directly.
+    if len(known) == 1:
+        pairs: list[tuple[str | None, PluginRecord]] = [(None, known[0])]
+    else:
+        by_name = {r.name: r for r in known}
+        pairs = [(name, by_name[name]) for name in
+                 pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle)) if name in by_name]
     enriched = []
-    for name in names:
-        record = by_name.get(name) or (known[0] if len(known) == 1 and len(names) == 1 else None)
-        if record is None:
-            continue
-        plugin = pedalboard.VST3Plugin(str(bundle), plugin_name=name if len(names) > 1 else None,
-                                       initialization_timeout=0)
+    for name, record in pairs:
+        plugin = pedalboard.VST3Plugin(str(bundle), plugin_name=name, initialization_timeout=0)
         role = Role.INSTRUMENT if plugin.is_instrument else (
             record.role if record.role is not Role.UNKNOWN else Role.EFFECT)
         extra = dict(record.extra)
