@@ -29,7 +29,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -80,8 +79,8 @@ def vm_hwm_kb(pid: int) -> int | None:
 def run_timed(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float = 3600,
               on_poll=None, poll: float = 0.1) -> dict:
     """Run ``cmd``; wall seconds, the parent's peak RSS (VmHWM polled from /proc), output."""
-    out = tempfile.TemporaryFile()
-    err = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - read back after the process ends
+    err = tempfile.TemporaryFile()  # noqa: SIM115
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
     peak = 0
@@ -99,7 +98,8 @@ def run_timed(cmd: list[str], *, env: dict[str, str] | None = None, timeout: flo
     seconds = time.monotonic() - start
     out.seek(0)
     err.seek(0)
-    return {"seconds": round(seconds, 3), "rc": proc.returncode, "peak_rss_mb": round(peak / 1024, 1),
+    return {"seconds": round(seconds, 3), "rc": proc.returncode,
+            "peak_rss_mb": round(peak / 1024, 1),
             "stdout": out.read().decode(errors="replace"),
             "stderr": err.read().decode(errors="replace")}
 
@@ -289,8 +289,9 @@ def bench_n(args, n: int) -> dict:
 
     again = pluginary_scan(args.pluginary, db, [folder])
     res["rescan"] = {k: again[k] for k in ("seconds", "rc", "peak_rss_mb", "report")}
-    print(f"rescan: {again['seconds']:.2f} s (report {again['report'] and again['report']['seconds']} s, "
-          f"unchanged {again['report'] and again['report']['unchanged']})", flush=True)
+    report = again["report"] or {}
+    print(f"rescan: {again['seconds']:.2f} s (report {report.get('seconds')} s, "
+          f"unchanged {report.get('unchanged')})", flush=True)
 
     dbq = fresh(work / f"quick-{n}.db")
     quick = pluginary_scan(args.pluginary, dbq, [folder], "--quick")
@@ -335,7 +336,7 @@ def rescan_5000(args) -> dict:
     db = fresh(args.workdir / "rescan-5000.db")
     extra = ("--quick",) if args.rescan_quick else ()
     first = pluginary_scan(args.pluginary, db, [folder], *extra)
-    print(f"first (full) scan: {first['seconds']:.2f} s, peak RSS {first['peak_rss_mb']} MB",
+    print(f"first scan: {first['seconds']:.2f} s, peak RSS {first['peak_rss_mb']} MB",
           flush=True)
     runs = []
     for _ in range(3):

@@ -361,8 +361,7 @@ class Scan:
             report.counts = self.counts()
             report.seconds = round(time.monotonic() - began, 3)
             report.workers_started = self.workers_started
-            report.plugins = sum(s.plugins for s in self.states.values()
-                                 if s.status is not Status.MISSING)
+            report.plugins = self.catalogue.info().plugins  # distinct identities
             self.emit(ScanFinished(scan_id=self.scan_id, counts=self.counts(),
                                    seconds=report.seconds, interrupted=interrupted))
         return report
