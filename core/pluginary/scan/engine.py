@@ -114,6 +114,7 @@ class Scan:
         #: The latest status of each candidate this scan loaded (a candidate that went through
         #: both phases counts once, with its final status).
         self.final: dict[str, Status] = {}
+        self.tally: dict[str, int] = {}  # self.final counted by status, kept up to date
         self.deep_queue: list[Candidate] = []
         #: Records found in this scan, by candidate path (for rules).
         self.found: dict[str, tuple[PluginRecord, ...]] = {}
@@ -253,7 +254,7 @@ class Scan:
         if records:
             self.found[candidate.path] = records
         self.done += 1
-        self.final[candidate.path] = state.status
+        self.set_final(candidate.path, state.status)
         if state.status is Status.OK and 2 not in work.tiers and self._wants_deep(
                 candidate.format, None):
             self.deep_queue.append(candidate)
@@ -270,12 +271,20 @@ class Scan:
             bundle_path=record.bundle_path or (candidate.path if not record.file_path else ""),
             file_path=record.file_path or candidate.path)
 
+    def set_final(self, path: str, status: Status) -> None:
+        """Record a candidate's latest status, keeping the tally incremental (this runs once per
+        finished job, so recounting everything here would be quadratic)."""
+        old = self.final.get(path)
+        if old is not None:
+            self.tally[old.value] -= 1
+            if not self.tally[old.value]:
+                del self.tally[old.value]
+        self.final[path] = status
+        self.tally[status.value] = self.tally.get(status.value, 0) + 1
+
     def counts(self) -> dict[str, int]:
         """Candidates loaded so far, by their latest status."""
-        counts: dict[str, int] = {}
-        for status in self.final.values():
-            counts[status.value] = counts.get(status.value, 0) + 1
-        return counts
+        return dict(self.tally)
 
     # -- journal -------------------------------------------------------------------------------
 
@@ -392,7 +401,7 @@ class Scan:
                 status = Status.BLOCKED if rule.action == "block" else Status.IGNORED
                 self.pending.append(ScanOutcome(job_id=None, state=msgspec.structs.replace(
                     state, status=status, cause=f"rule: {rule.reason}")))
-                self.final[candidate.path] = status
+                self.set_final(candidate.path, status)
                 continue
             if rule is not None and rule.action == "timeout" and rule.seconds:
                 self.planner.rule_seconds[candidate.path] = rule.seconds
