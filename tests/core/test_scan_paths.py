@@ -132,3 +132,10 @@ def test_walk_accepts_a_bundle_or_a_file_as_a_root(tmp_path):
     so = tmp_path / "x.so"
     so.write_text("")
     assert list(find_candidates([so, tmp_path / "missing"], file_suffixes=(".so",))) == [so]
+
+
+def test_walk_never_enters_another_format_s_bundle(tmp_path):
+    make_bundle(tmp_path, "A.vst3")
+    (tmp_path / "A.vst3" / "Contents" / "x86_64-linux" / "A.so").write_text("")
+    (tmp_path / "lib.so").write_text("")
+    assert list(find_candidates([tmp_path], file_suffixes=(".so",))) == [tmp_path / "lib.so"]

@@ -1,8 +1,8 @@
 """The one directory walk every format extension uses to find candidates.
 
 It recurses into plain folders but never into a bundle (a folder whose name ends with one of the
-format's bundle suffixes), survives symlink loops, reports each real location once, and turns an
-unreadable folder into a warning.
+format's bundle suffixes, or with any plugin format's), survives symlink loops, reports each real
+location once, and turns an unreadable folder into a warning.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+#: Bundles of every plugin format: a walk never looks inside one, whatever format it is looking
+#: for (a VST3 bundle's inner .so is not a LADSPA library).
+PLUGIN_BUNDLES = (".vst3", ".lv2", ".component", ".clap", ".vst", ".aaxplugin", ".bundle")
 
 
 def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] = (),
@@ -59,7 +63,7 @@ def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] =
             if is_dir:
                 if name.endswith(bundles) and bundles:
                     yield from emit(path)
-                else:
+                elif not name.endswith(PLUGIN_BUNDLES):
                     yield from walk(path)
             elif files and name.endswith(files):
                 try:
