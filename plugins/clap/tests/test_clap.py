@@ -56,3 +56,10 @@ def test_default_roots_per_os():
         "CLAP_PATH": "D:\\clap;\\\\nas\\clap"}) == [
         PureWindowsPath("C:/Common/CLAP"), PureWindowsPath("C:/L/Programs/Common/CLAP"),
         PureWindowsPath("D:/clap"), PureWindowsPath("//nas/clap")]
+
+
+def test_this_environment_scans_without_a_plugin_host():
+    """tox installs only core, sqlite and this extension here: no pedalboard is pulled in."""
+    import importlib.util
+
+    assert importlib.util.find_spec("pedalboard") is None

@@ -93,3 +93,10 @@ def test_default_roots_per_os():
                                    "/usr/local/lib/ladspa", "/opt/ladspa")]
     assert roots_for(LADSPA, os_name="darwin", env={"HOME": "/Users/ana"})[0] == PurePosixPath(
         "/Users/ana/Library/Audio/Plug-Ins/LADSPA")
+
+
+def test_this_environment_scans_without_a_plugin_host():
+    """tox installs only core, sqlite and this extension here: no pedalboard is pulled in."""
+    import importlib.util
+
+    assert importlib.util.find_spec("pedalboard") is None
