@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..models import Fingerprint
+
 log = logging.getLogger(__name__)
 
 #: Bundles of every plugin format: a walk never looks inside one, whatever format it is looking
@@ -84,3 +86,22 @@ def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] =
             yield from emit(root)
         elif not root.exists():
             log.debug("root %s does not exist", root)
+
+
+def stat_fingerprint(binary: Path, metadata_file: Path | None = None) -> Fingerprint | None:
+    """The fingerprint every format uses: the real binary's path, size and ``mtime_ns``, plus
+    ``size:mtime_ns`` of its declarative metadata file when there is one. ``None`` when the
+    binary cannot be stat'ed."""
+    try:
+        st = binary.stat()
+    except OSError:
+        return None
+    metadata = ""
+    if metadata_file is not None:
+        try:
+            meta = metadata_file.stat()
+            metadata = f"{meta.st_size}:{meta.st_mtime_ns}"
+        except OSError:
+            pass
+    return Fingerprint(path=str(binary), size=st.st_size, mtime_ns=st.st_mtime_ns,
+                       metadata=metadata)

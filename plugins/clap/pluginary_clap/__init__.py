@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, Fingerprint, FormatInfo, LoadResult, Status
+from pluginary.models import Candidate, FormatInfo, LoadResult, Status
 from pluginary.registry import FormatRegister
-from pluginary.scan.walk import find_candidates
+from pluginary.scan.walk import find_candidates, stat_fingerprint
 
 FORMAT = "clap"
 
@@ -50,20 +50,12 @@ def binary_of(path: Path) -> Path:
     return path / "Contents" / "MacOS" / executable
 
 
-def fingerprint(path: Path) -> Fingerprint | None:
-    try:
-        st = binary_of(path).stat()
-    except OSError:
-        return None
-    return Fingerprint(path=str(binary_of(path)), size=st.st_size, mtime_ns=st.st_mtime_ns)
-
-
 @hookimpl
 def discover_candidates(format: str, roots: Sequence[Path]) -> Iterable[Candidate] | None:
     if format != FORMAT:
         return None
     # A .clap is a file on Linux and Windows and a bundle folder on macOS.
-    return [Candidate(format=FORMAT, path=str(p), fingerprint=fingerprint(p))
+    return [Candidate(format=FORMAT, path=str(p), fingerprint=stat_fingerprint(binary_of(p)))
             for p in find_candidates(roots, bundle_suffixes=(".clap",),
                                      file_suffixes=(".clap",))]
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, Fingerprint, FormatInfo, LoadResult, Status
+from pluginary.models import Candidate, FormatInfo, LoadResult, Status
 from pluginary.registry import FormatRegister
-from pluginary.scan.walk import find_candidates
+from pluginary.scan.walk import find_candidates, stat_fingerprint
 
 FORMAT = "ladspa"
 SUFFIXES = (".so", ".dylib", ".dll")
@@ -36,19 +36,11 @@ def register_formats(register: FormatRegister) -> None:
     register(LADSPA)
 
 
-def fingerprint(path: Path) -> Fingerprint | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return Fingerprint(path=str(path), size=st.st_size, mtime_ns=st.st_mtime_ns)
-
-
 @hookimpl
 def discover_candidates(format: str, roots: Sequence[Path]) -> Iterable[Candidate] | None:
     if format != FORMAT:
         return None
-    return [Candidate(format=FORMAT, path=str(p), fingerprint=fingerprint(p))
+    return [Candidate(format=FORMAT, path=str(p), fingerprint=stat_fingerprint(p))
             for p in find_candidates(roots, file_suffixes=SUFFIXES)]
 
 

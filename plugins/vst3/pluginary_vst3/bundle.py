@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pluginary.models import Fingerprint
+from pluginary.scan.walk import stat_fingerprint
 
 __all__ = [
     "BinaryLocation",
@@ -238,18 +239,5 @@ def fingerprint(
     location = find_binary(bundle, machine, system)
     if location.binary is None:
         return None
-    try:
-        st = location.binary.stat()
-    except OSError:
-        return None
-    metadata = ""
-    info = moduleinfo_path(bundle) if bundle.is_dir() else None
-    if info is not None:
-        try:
-            ist = info.stat()
-            metadata = f"{ist.st_size}:{ist.st_mtime_ns}"
-        except OSError:
-            metadata = ""
-    return Fingerprint(
-        path=str(location.binary), size=st.st_size, mtime_ns=st.st_mtime_ns, metadata=metadata
-    )
+    return stat_fingerprint(location.binary,
+                            moduleinfo_path(bundle) if bundle.is_dir() else None)
