@@ -19,6 +19,7 @@ from .models import (
     Installation,
     MigrationReport,
     PluginRecord,
+    Product,
     ScanInfo,
     ScanJob,
     ScanOutcome,
@@ -63,6 +64,22 @@ class Catalogue(Protocol):
 
     def info(self) -> CatalogueInfo:
         """Counts, schema version and size."""
+        ...
+
+    def replace_products(self, products: Sequence[Product]) -> int:
+        """Make ``products`` the catalogue's products, in one transaction.
+
+        Each plugin named in a product's ``members`` is linked to it; a plugin named by none is
+        unlinked, and products no longer given are removed. Members that are not in the
+        catalogue are ignored. Returns how many plugins changed product. The scan engine calls
+        this at the end of every scan with :func:`pluginary.products.link_products` over the
+        whole catalogue.
+        """
+        ...
+
+    def products(self, *, member: str | None = None) -> builtins.list[Product]:
+        """The stored products ordered by key, members read from the plugins linked to each;
+        with ``member`` (an exact ``format:uid``), only the product holding that plugin."""
         ...
 
     def check(self) -> builtins.list[str]:

@@ -117,6 +117,28 @@ class PluginRecord(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
         return f"{self.format}:{self.uid}"
 
 
+class Product(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One product across formats: the records of ZamComp as VST3, LV2 and LADSPA, linked.
+
+    ``key`` is derived from content, never from a row id: the normalised ``vendor/name`` of the
+    group (``damienzammit/zamcomp``), with ``@format:uid`` of its first member appended only when
+    two products would otherwise share it. The same records give the same key on every rescan.
+    See ``docs/products.md`` for the linking rules.
+    """
+
+    key: str
+    #: The name and vendor of the preferred member (VST3, CLAP, AU, LV2, LADSPA, in that order),
+    #: the vendor without e-mail addresses or URLs.
+    name: str
+    vendor: str = ""
+    #: The formats the product exists in, sorted.
+    formats: tuple[str, ...] = ()
+    #: The plugin keys (``format:uid``) of its records, sorted; at most one per format.
+    members: tuple[str, ...] = ()
+    #: What linked the members (``name``, ``dpf-id``); empty for a product of one record.
+    links: tuple[str, ...] = ()
+
+
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     """A file or bundle that discovery found and that one format extension can load."""
 
@@ -150,6 +172,10 @@ class Requirement(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     #: What to do when it is missing, e.g. "apt-get install liblilv-0-0".
     advice: str = ""
+    #: True when the format cannot scan anything without it (liblilv for LV2); the scan then
+    #: skips the format with this advice instead of failing every candidate. False when only
+    #: some tiers need it (pedalboard for VST3's host check).
+    essential: bool = False
 
 
 class FormatInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -306,6 +332,7 @@ ScanEvent = ScanStarted | ScanProgress | ScanFinished
 #: The structs whose JSON Schema is published under docs/schema/.
 PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     PluginRecord,
+    Product,
     Candidate,
     LoadResult,
     FormatInfo,

@@ -139,3 +139,17 @@ def test_walk_never_enters_another_format_s_bundle(tmp_path):
     (tmp_path / "A.vst3" / "Contents" / "x86_64-linux" / "A.so").write_text("")
     (tmp_path / "lib.so").write_text("")
     assert list(find_candidates([tmp_path], file_suffixes=(".so",))) == [tmp_path / "lib.so"]
+
+
+def test_walk_never_enters_an_lv2_bundle_whatever_its_name_nor_a_bundle_given_as_root(tmp_path):
+    # setbfree's LV2 bundle is called b_synth: its manifest.ttl is what marks it.
+    for bundle in ("b_synth", "Comp.lv2"):
+        (tmp_path / bundle).mkdir()
+        (tmp_path / bundle / "manifest.ttl").write_text("")
+        (tmp_path / bundle / "dsp.so").write_text("")
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "lib.so").write_text("")
+    assert list(find_candidates([tmp_path], file_suffixes=(".so",))) == [
+        tmp_path / "plain" / "lib.so"]
+    roots = [tmp_path / "b_synth", tmp_path / "Comp.lv2"]
+    assert list(find_candidates(roots, file_suffixes=(".so",))) == []

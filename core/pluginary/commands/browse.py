@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
+import msgspec
 import typer
 
 from .. import hookimpl
 from ..catalogue import Catalogue
 from ..errors import NotFoundError, UsageError
-from ..models import CandidateState, Installation, PluginRecord, SearchQuery, Status
+from ..models import CandidateState, Installation, PluginRecord, Product, SearchQuery, Status
 from ..output import emit_fields, emit_json, emit_table
+from ..products import link_products, product_index
 from ..registry import CommandRegister
 from .common import RECORD_COLUMNS, JsonFlag, record_row, session, wants_json
+
+#: What ``list --group-by`` accepts.
+GROUP_BY = ("product",)
+
+
+class ShownPlugin(PluginRecord, frozen=True, kw_only=True, omit_defaults=True):
+    """What ``show --json`` prints: the record's fields, then its product, and for a plugin
+    that did not load the tail of what it wrote to stderr and whether it is blocked."""
+
+    product: Product | None = None
+    stderr: str = ""
+    blocked: bool = False
+
+
+class ProductGroup(msgspec.Struct, frozen=True, kw_only=True):
+    """One group of ``list --group-by product --json``: the product and its listed plugins."""
+
+    product: Product | None
+    plugins: tuple[PluginRecord, ...]
 
 
 @hookimpl
@@ -34,18 +56,30 @@ def list_plugins(
     duplicates: Annotated[bool, typer.Option(
         "--duplicates", help="Only plugins installed more than once, with their "
         "installations.")] = False,
+    group_by: Annotated[str | None, typer.Option(
+        "--group-by", "-g", help="Group the plugins: 'product' puts the formats of one product "
+        "(ZamComp as VST3, LV2 and LADSPA) together.")] = None,
     json: JsonFlag = False,
 ) -> None:
     if status is not None and status not in {s.value for s in Status}:
         raise UsageError(f"unknown status '{status}'",
                          hint="choose one of " + ", ".join(s.value for s in Status))
+    if group_by is not None and group_by not in GROUP_BY:
+        raise UsageError(f"cannot group by '{group_by}'",
+                         hint="choose one of " + ", ".join(GROUP_BY))
+    if group_by is not None and duplicates:
+        raise UsageError("--group-by and --duplicates cannot be combined", hint="choose one")
     catalogue = session(ctx).catalogue()
-    records = catalogue.list(format=format, status=status, limit=limit)
+    records = catalogue.list(format=format, status=status,
+                             limit=None if group_by else limit)
     if status is not None and status != Status.OK.value:
         # Files that failed before they could name a plugin have no record: list them by path.
         records += [unnamed_record(c) for c in catalogue.candidates(format=format).values()
                     if c.plugins == 0 and c.status.value == status]
-        records = records[:limit] if limit else records
+        records = records[:limit] if limit and not group_by else records
+    if group_by is not None:
+        list_products(catalogue, records, limit, wants_json(ctx, json))
+        return
     installs: dict[str, list[Installation]] = {}
     for install in catalogue.installations():
         installs.setdefault(install.key, []).append(install)
@@ -82,15 +116,22 @@ def show_plugin(
     if record is None:
         raise NotFoundError(f"no plugin '{plugin_id}' in the catalogue",
                             hint="find its ID with 'pluginary search TEXT' or 'pluginary list'")
+    product = product_of(catalogue, record) if record.uid else None
     if wants_json(ctx, json):
-        emit_json(record)
+        emit_json(ShownPlugin(**msgspec.structs.asdict(record), product=product,
+                              stderr=state.stderr if state is not None else "",
+                              blocked=state.blocked if state is not None else False))
         return
     stderr = state.stderr if state is not None else ""
+    others = [m for m in product.members if m != record.key] if product is not None else []
     channels = f"{record.audio_inputs} in / {record.audio_outputs} out"
     emit_fields([
         ("ID", record.key if record.uid else record.file_path),
         ("Name", record.name), ("Vendor", record.vendor),
-        ("Version", record.version), ("Format", record.format), ("Role", record.role.value),
+        ("Version", record.version), ("Format", record.format),
+        ("Product", f"{product.name} ({product.key})" if product is not None else ""),
+        ("Formats", ", ".join(product.formats) if product is not None else record.format),
+        ("Same product", ", ".join(others)), ("Role", record.role.value),
         ("Categories", ", ".join(record.categories)), ("Description", record.description),
         ("Audio", channels if record.audio_inputs is not None else ""),
         ("Parameters", len(record.parameters)), ("File", record.file_path),
@@ -104,6 +145,54 @@ def show_plugin(
     if record.parameters:
         emit_table(("Param ID", "Name", "Default", "Min", "Max", "Unit"),
                    [(p.id, p.name, p.default, p.min, p.max, p.unit) for p in record.parameters])
+
+
+def products_by_member(catalogue: Catalogue) -> dict[str, Product]:
+    """``{plugin key: product}`` as stored by the last scan; computed afresh (not stored) when
+    some plugin has none, e.g. a catalogue migrated, or written, since its last scan."""
+    index = product_index(catalogue.products())
+    if len(index) != catalogue.info().plugins:
+        index = product_index(link_products(catalogue.list()))
+    return index
+
+
+def product_of(catalogue: Catalogue, record: PluginRecord) -> Product | None:
+    """The product holding ``record``: stored, else computed over the whole catalogue."""
+    stored = catalogue.products(member=record.key)
+    if stored:
+        return stored[0]
+    return product_index(link_products(catalogue.list())).get(record.key)
+
+
+def list_products(catalogue: Catalogue, records: Sequence[PluginRecord], limit: int | None,
+                  as_json: bool) -> None:
+    """``list --group-by product``: one group per product that has a listed plugin."""
+    index = products_by_member(catalogue)
+    groups: dict[str, list[PluginRecord]] = {}
+    loose: list[ProductGroup] = []  # files that never named a plugin: no product
+    for record in records:
+        product = index.get(record.key) if record.uid else None
+        if product is None:
+            loose.append(ProductGroup(product=None, plugins=(record,)))
+        else:
+            groups.setdefault(product.key, []).append(record)
+    found = sorted((ProductGroup(product=index[members[0].key], plugins=tuple(members))
+                    for members in groups.values()),
+                   key=lambda g: (g.product.name.casefold(), g.product.vendor.casefold(),
+                                  g.product.key) if g.product else ("", "", ""))
+    result = [*found, *loose][:limit] if limit else [*found, *loose]
+    if as_json:
+        emit_json(result)
+    elif not result:
+        sys.stderr.write("The catalogue has no matching plugins.\n")
+    else:
+        plugins = sum(len(g.plugins) for g in result)
+        emit_table(("Product", "Name", "Vendor", "Formats", "Plugins"), [
+            (g.product.key, g.product.name, g.product.vendor, ", ".join(g.product.formats),
+             ", ".join(r.key for r in g.plugins)) if g.product is not None else
+            ("", g.plugins[0].name, g.plugins[0].vendor, g.plugins[0].format,
+             g.plugins[0].file_path) for g in result],
+            title=f"{len(result)} products ({plugins} plugins)")
 
 
 def installation_notes(installs: list[Installation]) -> str:

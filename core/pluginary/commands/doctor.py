@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes.util
-import importlib.util
 import platform
 import sys
 from typing import Literal
@@ -13,9 +11,9 @@ import typer
 
 from .. import hookimpl
 from ..errors import PluginaryError
-from ..models import Requirement
 from ..output import emit_json, emit_table
 from ..registry import CommandRegister, collect_formats, collect_storages
+from ..requirements import requirement_met
 from .common import JsonFlag, session, wants_json
 
 Verdict = Literal["ok", "warn", "fail"]
@@ -34,15 +32,6 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
 def register_commands(register: CommandRegister) -> None:
     register("doctor", doctor, help="Check Python, extensions, the catalogue and the system "
              "libraries each format needs, with advice.")
-
-
-def requirement_met(req: Requirement) -> bool:
-    """A python requirement is an importable module; a library one is found by ctypes."""
-    if req.kind == "python":
-        return importlib.util.find_spec(req.name) is not None
-    if req.kind == "library":
-        return ctypes.util.find_library(req.name) is not None
-    return False
 
 
 def examine(ctx: typer.Context) -> list[Finding]:
@@ -77,8 +66,9 @@ def examine(ctx: typer.Context) -> list[Finding]:
                                        "-ladspa, -clap, -au)"))
     for name, entry in sorted(formats.items()):
         missing = [r for r in entry.item.requirements if not requirement_met(r)]
+        essential = any(r.essential for r in missing)
         findings.append(Finding(
-            check=f"format {name}", verdict="warn" if missing else "ok",
+            check=f"format {name}", verdict="fail" if essential else "warn" if missing else "ok",
             detail=("missing " + ", ".join(f"{r.kind} {r.name}" for r in missing)) if missing
             else f"ready ({entry.extension})",
             advice="; ".join(r.advice for r in missing if r.advice)))

@@ -42,12 +42,17 @@ from ..models import (
     ScanStarted,
     Status,
 )
+from ..products import link_products
 from ..registry import Rule, collect_formats, collect_rule_sets
+from ..requirements import missing_essentials
 from .budget import BudgetPlanner
 from .pool import Failure, Pool, Work, default_pool_size
 from .roots import roots_for
 
 log = logging.getLogger(__name__)
+
+#: A candidate that took this long last time is scheduled after all the others.
+SLOW_SECONDS = 5.0
 
 #: Commit outcomes at least this often (count or seconds), whichever comes first.
 BATCH_SIZE = 200
@@ -83,6 +88,9 @@ class ScanReport:
     loaded: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     plugins: int = 0
+    #: Products in the catalogue after linking (``pluginary.products``); a product in several
+    #: formats counts once.
+    products: int = 0
     seconds: float = 0.0
     workers_started: int = 0
 
@@ -131,7 +139,21 @@ class Scan:
         if unknown:
             raise UsageError(f"unknown format: {', '.join(unknown)}",
                              hint=f"installed formats: {', '.join(sorted(installed))}")
-        return {name: installed[name] for name in wanted}
+        chosen = {name: installed[name] for name in wanted}
+        for name, info in list(chosen.items()):
+            missing = missing_essentials(info)
+            if not missing:
+                continue
+            advice = "; ".join(r.advice or f"install {r.name}" for r in missing)
+            what = ", ".join(f"{r.kind} {r.name}" for r in missing)
+            if self.options.formats:  # asked for by name: that is an error, not a skip
+                raise UsageError(f"cannot scan {name}: {what} is missing", hint=advice)
+            log.warning("skipping %s: %s is missing (%s)", name, what, advice)
+            del chosen[name]
+        if not chosen:
+            raise UsageError("no installed format can scan on this machine",
+                             hint="run 'pluginary doctor' to see what to install")
+        return chosen
 
     def roots(self, info: FormatInfo) -> list[Path]:
         given = [Path(p).expanduser() for p in self.options.paths]
@@ -309,8 +331,7 @@ class Scan:
         if not jobs:
             return
         pool = Pool(self.options.jobs or default_pool_size())
-        # Known-slow candidates go last, so that one slow plugin never holds up the rest.
-        ordered = sorted(jobs, key=lambda j: self.planner.expected(j[1].path))
+        ordered = sorted(jobs, key=self._dispatch_order)
         for job_id, candidate, tiers, suspect in ordered:
             budget = self.planner.budget(candidate.path, max(tiers), candidate.fingerprint)
             pool.submit(Work(job_id=job_id, candidate=candidate, tiers=tiers, budget=budget,
@@ -320,6 +341,18 @@ class Scan:
         finally:
             self.workers_started += pool.spawned
             self.maybe_commit(force=True)
+
+    def _dispatch_order(self, job: tuple[int, Candidate, tuple[int, ...], bool]
+                        ) -> tuple[bool, float]:
+        """Known-slow candidates go last (slowest last), so that one slow plugin never holds up
+        the rest. The others go biggest first: the cost of reading a candidate grows with its
+        size, and starting the longest jobs first keeps the workers busy to the end (one LV2
+        bundle can hold 130 plugins and most of a scan's work)."""
+        expected = self.planner.expected(job[1].path)
+        if expected >= SLOW_SECONDS:
+            return (True, expected)
+        fingerprint = job[1].fingerprint
+        return (False, -float(fingerprint.size if fingerprint else 0))
 
     def journal_and_run(self, candidates: Sequence[Candidate], tiers_of: Callable[[Candidate],
                         tuple[int, ...]]) -> None:
@@ -365,6 +398,9 @@ class Scan:
         finally:
             self.maybe_commit(force=True)
             if not interrupted:
+                # Before the scan row closes: a kill in between leaves the scan unfinished, and
+                # its resume links again.
+                report.products = self.link_products()
                 self.catalogue.finish_scan(self.scan_id, status="finished")
             report.loaded = len(self.final)
             report.counts = self.counts()
@@ -374,6 +410,15 @@ class Scan:
             self.emit(ScanFinished(scan_id=self.scan_id, counts=self.counts(),
                                    seconds=report.seconds, interrupted=interrupted))
         return report
+
+    def link_products(self) -> int:
+        """Link the whole catalogue's records into products and store them; return how many."""
+        started = time.monotonic()
+        found = link_products(self.catalogue.list())
+        changed = self.catalogue.replace_products(found)
+        log.info("linked %d products (%d plugins changed product) in %.3f s", len(found),
+                 changed, time.monotonic() - started)
+        return len(found)
 
     def resume_jobs(self) -> None:
         """Finish the journal of an interrupted scan: pending jobs as they were, jobs that were

@@ -2,8 +2,8 @@
 
 Workers are separate processes (``python -m pluginary.scan.worker``), each in its own session so
 that the whole process group, helpers a plugin forked included, can be killed at once. A worker
-loads many candidates in turn; it is recycled after ``recycle_after`` loads or when its memory
-passes ``rss_limit``, because the modules it loaded stay mapped.
+loads many candidates in turn; it is recycled after ``recycle_after`` loads of plugin code (tier 1
+or 2) or when its memory passes ``rss_limit``, because the modules it loaded stay mapped.
 
 Failure handling lives here because it is about isolation, not about formats:
 
@@ -289,7 +289,10 @@ class Pool:
             if message.tier == work.tiers[-1]:
                 worker.work = None
                 worker.tier = None
-                worker.loads += 1
+                # Tier 0 reads declarative data and maps no plugin code, so it does not wear a
+                # worker out (the memory limit still applies); LV2 scans are all tier 0.
+                if message.tier > 0:
+                    worker.loads += 1
                 self._maybe_retire(worker)
             else:  # the next tier starts: what is left to do if this worker is lost
                 work.tiers = tuple(t for t in work.tiers if t > message.tier)

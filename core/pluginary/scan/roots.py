@@ -62,11 +62,26 @@ def path_class(os_name: str) -> type[PurePath]:
     return PureWindowsPath if os_name == "windows" else PurePosixPath
 
 
+def same_place_key(path: PurePath, os_name: str) -> str:
+    r"""A key equal for two spellings of one place: on Windows case-insensitive, and with the
+    ``\\?\`` long-path prefix removed (``\\?\C:\X`` is ``C:\X``, ``\\?\UNC\srv\share`` is
+    ``\\srv\share``)."""
+    text = str(path)
+    if os_name != "windows":
+        return text
+    for prefix, replacement in (("\\\\?\\unc\\", "\\\\"), ("\\\\?\\", "")):
+        if text.casefold().startswith(prefix):
+            text = replacement + text[len(prefix):]
+            break
+    return text.casefold().rstrip("\\")
+
+
 def roots_for(info: FormatInfo, *, os_name: str | None = None,
               env: Mapping[str, str] | None = None) -> list[PurePath]:
     """The format's default roots for ``os_name``, then the entries of its path variable.
 
-    Duplicates are removed, case-insensitively on Windows, keeping the first occurrence.
+    Duplicates are removed (see :func:`same_place_key`), keeping the first occurrence; relative
+    entries are dropped.
     """
     os_name = os_name or current_os()
     env = os.environ if env is None else env
@@ -82,7 +97,9 @@ def roots_for(info: FormatInfo, *, os_name: str | None = None,
         if expanded is None:
             continue
         path = make(expanded)
-        key = str(path).casefold() if os_name == "windows" else str(path)
+        if not path.is_absolute():  # it would depend on the current folder (or drive)
+            continue
+        key = same_place_key(path, os_name)
         if key not in seen:
             seen.add(key)
             roots.append(path)

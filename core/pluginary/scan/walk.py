@@ -1,8 +1,9 @@
 """The one directory walk every format extension uses to find candidates.
 
 It recurses into plain folders but never into a bundle (a folder whose name ends with one of the
-format's bundle suffixes, or with any plugin format's), survives symlink loops, reports each real
-location once, and turns an unreadable folder into a warning.
+format's bundle suffixes, or with any plugin format's, or that holds an LV2 ``manifest.ttl``),
+survives symlink loops, reports each real location once, and turns an unreadable folder into a
+warning.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 #: Bundles of every plugin format: a walk never looks inside one, whatever format it is looking
 #: for (a VST3 bundle's inner .so is not a LADSPA library).
 PLUGIN_BUNDLES = (".vst3", ".lv2", ".component", ".clap", ".vst", ".aaxplugin", ".bundle")
+LV2_MANIFEST = "manifest.ttl"
 
 
 def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] = (),
@@ -65,7 +67,7 @@ def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] =
             if is_dir:
                 if name.endswith(bundles) and bundles:
                     yield from emit(path)
-                elif not name.endswith(PLUGIN_BUNDLES):
+                elif not foreign_bundle(path):
                     yield from walk(path)
             elif files and name.endswith(files):
                 try:
@@ -80,12 +82,21 @@ def find_candidates(roots: Iterable[Path], *, bundle_suffixes: tuple[str, ...] =
         if root.is_dir():
             if bundles and name.endswith(bundles):
                 yield from emit(root)
+            elif foreign_bundle(root):
+                log.debug("root %s is another format's bundle", root)
             else:
                 yield from walk(root)
         elif root.is_file() and files and name.endswith(files):
             yield from emit(root)
         elif not root.exists():
             log.debug("root %s does not exist", root)
+
+
+def foreign_bundle(folder: Path) -> bool:
+    """A bundle of any plugin format, which no walk enters: named like one, or an LV2 bundle,
+    whose name need not end in ``.lv2`` but which always holds a ``manifest.ttl``."""
+    # os.path.isfile, not Path.is_file: an unreadable folder must be False, not PermissionError.
+    return folder.name.lower().endswith(PLUGIN_BUNDLES) or os.path.isfile(folder / LV2_MANIFEST)
 
 
 def stat_fingerprint(binary: Path, metadata_file: Path | None = None) -> Fingerprint | None:

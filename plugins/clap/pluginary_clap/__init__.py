@@ -1,9 +1,13 @@
 """CLAP for Pluginary: each ``.clap`` is one candidate holding one or more plugins.
 
-Tier 1 reads the plugin factory's descriptors through ctypes (``entry.py``) in a scan worker:
-id, name, vendor, version, description, URLs and features. A plugin's identity is its CLAP id.
-Instantiating (parameters and ports through the ``params``/``audio-ports`` extensions) is not
-done yet.
+Both tiers run in a scan worker, through ctypes, with no plugin host:
+
+- tier 1 (``entry.py``) reads the plugin factory's descriptors: id, name, vendor, version,
+  description, URLs and features;
+- tier 2 (``instance.py``) creates each plugin with a minimal ``clap_host_t`` and reads its
+  parameters (real CLAP param ids), audio ports (channel counts) and note ports.
+
+A plugin's identity is its CLAP id, so both tiers land on the same catalogue row.
 """
 
 from __future__ import annotations
@@ -21,14 +25,15 @@ FORMAT = "clap"
 
 CLAP = FormatInfo(
     name=FORMAT,
-    description="CLAP libraries: the plugin factory's descriptors, through ctypes",
+    description="CLAP libraries: the factory's descriptors, then parameters and ports of "
+                "each created plugin, through ctypes",
     default_roots={
         "linux": ("~/.clap", "/usr/lib/clap", "/usr/local/lib/clap"),
         "darwin": ("/Library/Audio/Plug-Ins/CLAP", "~/Library/Audio/Plug-Ins/CLAP"),
         "windows": ("%COMMONPROGRAMFILES%\\CLAP", "%LOCALAPPDATA%\\Programs\\Common\\CLAP"),
     },
     path_env="CLAP_PATH",
-    tiers=(1,),
+    tiers=(1, 2),
 )
 
 
@@ -64,10 +69,29 @@ def discover_candidates(format: str, roots: Sequence[Path]) -> Iterable[Candidat
 def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
     if candidate.format != FORMAT:
         return None
+    path = Path(candidate.path)
+    binary, bundle = binary_of(path), (path if path.is_dir() else None)
+    if tier >= 2:
+        return _instantiate(candidate, binary, bundle)
     from .entry import read_entry
 
-    path = Path(candidate.path)
-    result = read_entry(binary_of(path), path if path.is_dir() else None)
+    result = read_entry(binary, bundle)
     if result.cause:
         return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
+    return LoadResult(candidate=candidate, records=result.records)
+
+
+def _instantiate(candidate: Candidate, binary: Path, bundle: Path | None) -> LoadResult:
+    from .instance import read_instances
+
+    result = read_instances(binary, bundle)
+    if result.cause:
+        # No records: the catalogue keeps what tier 1 found, with this status and cause.
+        return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
+    if result.causes:
+        # Status is per candidate: one plugin that cannot be created fails the library; every
+        # record is kept (tier-1 data for the ones that could not be created).
+        cause = "; ".join(f"{uid}: {why}" for uid, why in result.causes.items())
+        return LoadResult(candidate=candidate, records=result.records, status=Status.FAILED,
+                          cause=f"cannot instantiate {cause}")
     return LoadResult(candidate=candidate, records=result.records)

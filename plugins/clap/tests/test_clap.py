@@ -1,30 +1,118 @@
 """CLAP against real libraries built from dpf-source (Debian ships no CLAP plugin), a hand-written
-two-plugin library, a library that crashes when loaded, and a library that is not CLAP."""
+two-plugin library, the torture plugins, and a library that is not CLAP, through the CLI.
+
+Expected values come from the test plugins' sources and specs (``pluginary_testplugins``), never
+from what a scan printed: parameter tables from ``src/<Name>/Plugin.cpp``, port counts from
+``PLUGIN_SPECS``.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath, PureWindowsPath
+import ctypes
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pluginary.scan.roots import roots_for
 from pluginary_clap import CLAP
+from pluginary_clap import instance as clap_instance
+from pluginary_clap.entry import PluginDescriptor, PluginEntry, PluginFactory, Version
+from pluginary_testplugins.build import SRC_DIR
+
+GOOD = ("PlDelay", "PlFilter", "PlGain", "PlManyParams", "PlSynth")
 
 
 def by_uid(run_cli) -> dict[str, dict]:
     return {r["uid"]: r for r in run_cli("list", "--format", "clap", "--json").json()}
 
 
-def test_good_plugins_are_listed_with_their_clap_ids(run_cli, test_plugins):
-    result = run_cli("scan", str(test_plugins.dir("good", "clap")), "--json")
+def by_name(run_cli) -> dict[str, dict]:
+    return {r["name"]: r for r in run_cli("list", "--format", "clap", "--json").json()}
+
+
+# A row of a PlParamSpec table: { "Gain", "gain", "dB", -60.0f, 12.0f, 0.0f },
+_SPEC_ROW = re.compile(r'\{\s*"([^"]*)",\s*"[^"]*",\s*"[^"]*",\s*([-+\d.eE]+)f,\s*([-+\d.eE]+)f,'
+                       r'\s*([-+\d.eE]+)f\s*\}')
+_INCLUDE = re.compile(r'#include\s+"(\.\./common/[^"]+\.cpp)"')
+
+
+def expected_parameters(name: str, count: int) -> list[dict]:
+    """What the plugin's source declares, as the catalogue should list it: DPF's CLAP wrapper
+    gives parameter ``index`` the clap_id ``index`` (``info->id = index`` in
+    DistrhoPluginCLAP.cpp), and its ranges are the spec table's floats."""
+    source = SRC_DIR / name / "Plugin.cpp"
+    text = source.read_text()
+    for include in _INCLUDE.findall(text):  # the torture plugins share PlPassThrough.cpp
+        text += (source.parent / include).read_text()
+    rows = _SPEC_ROW.findall(text)
+    if not rows:
+        # PlBase's generator (common/PlCommon.hpp) for a null table: "Param <i+1>", 0..1, 0.5.
+        assert "PlBase(5000, nullptr)" in text, f"no parameter table in {source}"
+        rows = [(f"Param {i + 1}", "0", "1", "0.5") for i in range(count)]
+    assert len(rows) == count, (name, len(rows), count)
+    return [{"id": str(i), "name": n, "min": float(lo), "max": float(hi), "default": float(d)}
+            for i, (n, lo, hi, d) in enumerate(rows)]
+
+
+def parameters_of(record: dict) -> list[dict]:
+    return [{k: p.get(k) for k in ("id", "name", "min", "max", "default")}
+            for p in record["parameters"]]
+
+
+def test_quick_scan_reads_descriptors_only(run_cli, test_plugins):
+    result = run_cli("scan", str(test_plugins.dir("good", "clap")), "--quick", "--json")
     assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": len(GOOD)}
     listed = by_uid(run_cli)
-    for name in test_plugins.names("good", "clap"):
+    assert set(test_plugins.names("good", "clap")) == set(GOOD)
+    for name in GOOD:
         (clap_id,) = test_plugins[name].clap_ids
         record = listed[clap_id]
         assert (record["name"], record["vendor"]) == (name, "Pluginary Test")
-        assert record["tier"] == 1
+        assert record["tier"] == 1, "--quick never instantiates"
+        assert not record.get("parameters") and record.get("audio_outputs") is None
     synth = listed["org.pluginary.test.PlSynth"]
     assert synth["role"] == "instrument" and "synthesizer" in synth["categories"]
     assert listed["org.pluginary.test.PlGain"]["role"] == "effect"
+
+
+def test_full_scan_reads_real_parameter_ids_ranges_and_ports(run_cli, test_plugins):
+    result = run_cli("scan", str(test_plugins.dir("good", "clap")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": len(GOOD)}
+    listed = by_uid(run_cli)
+    assert len(listed) == len(GOOD)
+    for name in GOOD:
+        spec = test_plugins[name]
+        (clap_id,) = spec.clap_ids
+        record = listed[clap_id]
+        assert (record["tier"], record.get("status", "ok")) == (2, "ok"), name
+        assert parameters_of(record) == expected_parameters(name, spec.num_parameters), name
+        assert (record["audio_inputs"], record["audio_outputs"]) == (
+            spec.audio_inputs, spec.audio_outputs), name
+        assert (record["midi_inputs"], record["midi_outputs"]) == (
+            1 if spec.midi_input else 0, 0), name
+    assert listed["org.pluginary.test.PlSynth"]["role"] == "instrument"
+    shown = run_cli("show", "clap:org.pluginary.test.PlGain")
+    assert shown.exit_code == 0 and "2 in / 2 out" in shown.stdout
+
+
+def test_a_full_scan_after_a_quick_one_enriches_the_same_rows(run_cli, test_plugins):
+    gain = str(test_plugins["PlGain"].path("clap"))
+    assert run_cli("scan", gain, "--quick").exit_code == 0
+    (quick,) = run_cli("list", "--format", "clap", "--json").json()
+    assert quick["tier"] == 1
+    result = run_cli("scan", gain, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["unchanged"] == 0, "an unchanged tier-1 candidate still goes deep"
+    (deep,) = run_cli("list", "--format", "clap", "--json").json()
+    assert (deep["uid"], deep["tier"]) == (quick["uid"], 2)
+    assert len(deep["parameters"]) == test_plugins["PlGain"].num_parameters
+    again = run_cli("scan", gain, "--json").json()
+    assert (again["loaded"], again["unchanged"]) == (0, 1), "tier 2 done: nothing to redo"
 
 
 def test_one_library_with_two_plugins(run_cli, test_plugins):
@@ -34,17 +122,183 @@ def test_one_library_with_two_plugins(run_cli, test_plugins):
     assert set(listed) == set(multi.clap_ids)
     assert {r["file_path"] for r in listed.values()} == {str(multi.path("clap"))}
     assert run_cli("status", "--json").json()["formats"]["clap"] == {"ok": 2}
+    for record in listed.values():
+        # Both are created; they offer no extension (PlMultiClap.c's get_extension answers
+        # NULL), and CLAP says a plugin without audio-ports/note-ports has no such ports.
+        assert record["tier"] == 2
+        assert len(record.get("parameters", [])) == multi.num_parameters == 0
+        assert (record["audio_inputs"], record["audio_outputs"]) == (0, 0)
+        assert (record["midi_inputs"], record["midi_outputs"]) == (0, 0)
 
 
-def test_crash_at_load_and_not_a_clap_library(run_cli, test_plugins):
+def test_quick_scan_of_torture_plugins_crashes_only_at_load(run_cli, test_plugins):
+    """DPF builds a quiet "dummy" instance in clap_entry.init and the torture plugins misbehave
+    only when really created, so at tier 1 only the static initialiser crash shows."""
     torture = test_plugins.dir("torture", "clap")
     special = test_plugins.dir("special", "clap")
-    assert run_cli("scan", str(torture), str(special)).exit_code == 0
+    assert run_cli("scan", str(torture), str(special), "--quick").exit_code == 0
     crashed = run_cli("list", "--status", "crashed", "--json").json()
     assert [r["name"] for r in crashed] == ["PlStaticInitCrash.clap"]
-    assert "SIGSEGV" in crashed[0]["cause"]
+    assert crashed[0]["tier"] == 1 and "SIGSEGV" in crashed[0]["cause"]
     failed = run_cli("show", "NotAPlugin.clap", "--json").json()
     assert failed["cause"] == "not a CLAP library: it exports no clap_entry"
+    listed = by_name(run_cli)
+    for name in test_plugins.names("torture", "clap"):
+        if name != "PlStaticInitCrash":
+            assert (listed[name].get("status", "ok"), listed[name]["tier"]) == ("ok", 1), name
+
+
+def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugins):
+    torture = str(test_plugins.dir("torture", "clap"))
+    special = str(test_plugins.dir("special", "clap"))
+    gain = str(test_plugins["PlGain"].path("clap"))
+    result = run_cli("scan", torture, special, gain, "--timeout", "4", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stderr) < 10_000, "50 MB of plugin stderr never reaches the terminal"
+
+    expected = {
+        "PlCrashSegv": ("crashed", 2, "SIGSEGV"), "PlCrashAbort": ("crashed", 2, "SIGABRT"),
+        "PlExit0": ("crashed", 2, "exit code 0"), "PlSpin": ("timeout", 2, "4 s"),
+        "PlSleep20": ("timeout", 2, "4 s"),
+    }
+    listed = by_name(run_cli)
+    for name, (status, tier, words) in expected.items():
+        record = listed[name]  # still findable, with what tier 1 found
+        assert record["uid"] == test_plugins[name].clap_ids[0]
+        assert record["vendor"] == "Pluginary Test"
+        assert (record["status"], record["tier"]) == (status, tier), name
+        assert words in record["cause"] and "tier 2" in record["cause"], (name, record["cause"])
+        assert not record.get("parameters"), "nothing from the failed instantiation"
+    flood = listed["PlStderrFlood"]
+    assert (flood.get("status", "ok"), flood["tier"]) == ("ok", 2)
+    assert parameters_of(flood) == expected_parameters("PlStderrFlood", 1)
+    assert (listed["PlGain"].get("status", "ok"), listed["PlGain"]["tier"]) == ("ok", 2)
+
+    static = run_cli("show", "PlStaticInitCrash.clap", "--json").json()
+    assert (static["status"], static["tier"]) == ("crashed", 1)
+    assert "SIGSEGV" in static["cause"]
+    not_clap = run_cli("show", "NotAPlugin.clap", "--json").json()
+    assert (not_clap["status"], not_clap["tier"]) == ("failed", 1)
+    counts = run_cli("status", "--json").json()["formats"]["clap"]
+    # ok: PlGain, PlStderrFlood, PlMulti's two plugins; failed: NotAPlugin.clap.
+    assert counts == {"ok": 4, "crashed": 4, "timeout": 2, "failed": 1}
+    hits = run_cli("search", "PlCrashSegv", "--json").json()
+    assert [h["record"]["name"] for h in hits] == ["PlCrashSegv"]
+
+
+def test_a_crashed_plugin_is_blocked_until_its_file_changes(run_cli, test_plugins, tmp_path):
+    folder = tmp_path / "clap"
+    folder.mkdir()
+    copy = folder / "PlCrashSegv.clap"
+    shutil.copyfile(test_plugins["PlCrashSegv"].path("clap"), copy)  # a copy: dlopen dedupes
+    first = run_cli("scan", str(folder), "--json").json()
+    assert first["counts"] == {"crashed": 1}
+    second = run_cli("scan", str(folder), "--json").json()
+    assert (second["loaded"], second["blocked_skipped"]) == (0, 1)
+    os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+    changed = run_cli("scan", str(folder), "--json").json()
+    assert changed["loaded"] == 1 and changed["counts"] == {"crashed": 1}
+
+
+def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
+    sleeper = str(test_plugins["PlSleep20"].path("clap"))
+    # Killed after 8 s without progress at tier 2, then retried with 24 s: the 20 s sleep passes.
+    result = run_cli("scan", sleeper, "--base-timeout", "8", "--json")
+    assert result.exit_code == 0, result.stderr
+    (record,) = run_cli("list", "--json").json()
+    assert (record.get("status", "ok"), record["tier"]) == ("ok", 2)
+    assert parameters_of(record) == expected_parameters("PlSleep20", 1)
+
+
+# -- struct layouts against the CLAP headers ---------------------------------------------------
+
+_LAYOUT_PROGRAM = r"""
+#include <stddef.h>
+#include <stdio.h>
+#include "clap/entry.h"
+#include "clap/plugin-factory.h"
+#include "clap/ext/params.h"
+#include "clap/ext/audio-ports.h"
+#include "clap/ext/note-ports.h"
+#define S(t) printf("%s\"%s\": [%zu", first ? "" : ", ", #t, sizeof(t)); first = 0;
+#define F(t, f) printf(", [\"%s\", %zu]", #f, offsetof(t, f));
+#define E printf("]");
+int main(void) {
+    int first = 1;
+    printf("{");
+    S(clap_version_t) F(clap_version_t, major) F(clap_version_t, minor)
+        F(clap_version_t, revision) E
+    S(clap_plugin_entry_t) F(clap_plugin_entry_t, clap_version) F(clap_plugin_entry_t, init)
+        F(clap_plugin_entry_t, deinit) F(clap_plugin_entry_t, get_factory) E
+    S(clap_plugin_descriptor_t) F(clap_plugin_descriptor_t, id)
+        F(clap_plugin_descriptor_t, description) F(clap_plugin_descriptor_t, features) E
+    S(clap_plugin_factory_t) F(clap_plugin_factory_t, get_plugin_count)
+        F(clap_plugin_factory_t, get_plugin_descriptor) F(clap_plugin_factory_t, create_plugin) E
+    S(clap_host_t) F(clap_host_t, clap_version) F(clap_host_t, host_data) F(clap_host_t, name)
+        F(clap_host_t, vendor) F(clap_host_t, url) F(clap_host_t, version)
+        F(clap_host_t, get_extension) F(clap_host_t, request_restart)
+        F(clap_host_t, request_process) F(clap_host_t, request_callback) E
+    S(clap_plugin_t) F(clap_plugin_t, desc) F(clap_plugin_t, plugin_data) F(clap_plugin_t, init)
+        F(clap_plugin_t, destroy) F(clap_plugin_t, process) F(clap_plugin_t, get_extension)
+        F(clap_plugin_t, on_main_thread) E
+    S(clap_param_info_t) F(clap_param_info_t, id) F(clap_param_info_t, flags)
+        F(clap_param_info_t, cookie) F(clap_param_info_t, name) F(clap_param_info_t, module)
+        F(clap_param_info_t, min_value) F(clap_param_info_t, max_value)
+        F(clap_param_info_t, default_value) E
+    S(clap_plugin_params_t) F(clap_plugin_params_t, count) F(clap_plugin_params_t, get_info)
+        F(clap_plugin_params_t, flush) E
+    S(clap_audio_port_info_t) F(clap_audio_port_info_t, id) F(clap_audio_port_info_t, name)
+        F(clap_audio_port_info_t, flags) F(clap_audio_port_info_t, channel_count)
+        F(clap_audio_port_info_t, port_type) F(clap_audio_port_info_t, in_place_pair) E
+    S(clap_plugin_audio_ports_t) F(clap_plugin_audio_ports_t, count)
+        F(clap_plugin_audio_ports_t, get) E
+    S(clap_note_port_info_t) F(clap_note_port_info_t, id)
+        F(clap_note_port_info_t, supported_dialects) F(clap_note_port_info_t, preferred_dialect)
+        F(clap_note_port_info_t, name) E
+    S(clap_plugin_note_ports_t) F(clap_plugin_note_ports_t, count)
+        F(clap_plugin_note_ports_t, get) E
+    printf(", \"flags\": [%d, %d, %d, %d]}\n", CLAP_PARAM_IS_HIDDEN, CLAP_PARAM_IS_READONLY,
+           CLAP_AUDIO_PORT_IS_MAIN, CLAP_NAME_SIZE + CLAP_PATH_SIZE);
+    return 0;
+}
+"""
+
+_CTYPES_OF = {
+    "clap_version_t": Version, "clap_plugin_entry_t": PluginEntry,
+    "clap_plugin_descriptor_t": PluginDescriptor, "clap_plugin_factory_t": PluginFactory,
+    "clap_host_t": clap_instance.Host, "clap_plugin_t": clap_instance.Plugin,
+    "clap_param_info_t": clap_instance.ParamInfo,
+    "clap_plugin_params_t": clap_instance.PluginParams,
+    "clap_audio_port_info_t": clap_instance.AudioPortInfo,
+    "clap_plugin_audio_ports_t": clap_instance.PluginAudioPorts,
+    "clap_note_port_info_t": clap_instance.NotePortInfo,
+    "clap_plugin_note_ports_t": clap_instance.PluginNotePorts,
+}
+
+
+def test_structs_match_the_clap_headers(tmp_path):
+    """sizeof/offsetof from DPF's copy of the CLAP headers, compiled here, against ctypes."""
+    headers = Path(os.environ.get("PLUGINARY_DPF_PATH", "/usr/share/dpf")) / "distrho" / "src"
+    assert (headers / "clap" / "ext" / "params.h").is_file(), (
+        f"no CLAP headers under {headers}: apt-get install dpf-source")
+    compiler = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("g++")
+    assert compiler, "no C compiler: apt-get install g++"
+    source, program = tmp_path / "layout.c", tmp_path / "layout"
+    source.write_text(_LAYOUT_PROGRAM)
+    subprocess.run([compiler, "-x", "c", "-std=c11", f"-I{headers}", str(source), "-o",
+                    str(program)], check=True, capture_output=True)
+    layout = json.loads(subprocess.run([str(program)], check=True, capture_output=True,
+                                       text=True).stdout)
+    assert layout.pop("flags") == [clap_instance.CLAP_PARAM_IS_HIDDEN,
+                                   clap_instance.CLAP_PARAM_IS_READONLY,
+                                   clap_instance.CLAP_AUDIO_PORT_IS_MAIN,
+                                   clap_instance.CLAP_NAME_SIZE + clap_instance.CLAP_PATH_SIZE]
+    assert set(layout) == set(_CTYPES_OF)
+    for c_name, (size, *fields) in layout.items():
+        struct = _CTYPES_OF[c_name]
+        assert ctypes.sizeof(struct) == size, c_name
+        for field, offset in fields:
+            assert getattr(struct, field).offset == offset, (c_name, field)
 
 
 def test_default_roots_per_os():
@@ -56,6 +310,7 @@ def test_default_roots_per_os():
         "CLAP_PATH": "D:\\clap;\\\\nas\\clap"}) == [
         PureWindowsPath("C:/Common/CLAP"), PureWindowsPath("C:/L/Programs/Common/CLAP"),
         PureWindowsPath("D:/clap"), PureWindowsPath("//nas/clap")]
+    assert CLAP.tiers == (1, 2)
 
 
 def test_this_environment_scans_without_a_plugin_host():

@@ -35,6 +35,7 @@ from pluginary.models import (
     Installation,
     MigrationReport,
     PluginRecord,
+    Product,
     ScanInfo,
     ScanJob,
     ScanOutcome,
@@ -45,6 +46,7 @@ from pluginary.models import (
 from pluginary.retry import retry
 
 from . import codec, journal, schema
+from . import products as products_module
 from .connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     MINIMUM_SQLITE,
@@ -392,6 +394,10 @@ class SQLiteCatalogue:
 
         return self._write(work)
 
+    def replace_products(self, products: Sequence[Product]) -> int:
+        """Link every plugin to its product, in one transaction; only changed rows are written."""
+        return self._write(lambda conn: products_module.replace(conn, products))
+
     @_translated("compacting")
     def vacuum(self) -> None:
         """Merge the FTS index, rebuild the file without free pages, and truncate the WAL."""
@@ -507,13 +513,20 @@ class SQLiteCatalogue:
                 for r in rows]
 
     @_translated("reading")
+    def products(self, *, member: str | None = None) -> builtins.list[Product]:
+        """The stored products by key, or the one holding the plugin ``member``."""
+        with self._snapshot() as conn:
+            return products_module.read(conn, member)
+
+    @_translated("reading")
     def info(self) -> CatalogueInfo:
         with self._snapshot() as conn:
             version = schema.user_version(conn)
-            plugins, parameters, installations, scans = conn.execute(
+            plugins, parameters, installations, scans, linked = conn.execute(
                 "SELECT (SELECT count(*) FROM plugins), "
                 "(SELECT coalesce(sum(count), 0) FROM parameters), "
-                "(SELECT count(*) FROM installations), (SELECT count(*) FROM scans)",
+                "(SELECT count(*) FROM installations), (SELECT count(*) FROM scans), "
+                "(SELECT count(*) FROM products)",
             ).fetchone()
             journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
@@ -524,6 +537,7 @@ class SQLiteCatalogue:
             parameters=parameters, scans=scans, size_bytes=self.size_bytes(),
             details={"path": str(self.path), "sqlite_version": sqlite3.sqlite_version,
                      "journal_mode": journal, "installations": installations,
+                     "products": linked,
                      "page_size": page_size, "pages": page_count, "free_pages": free,
                      "writable": self._writer is not None},
         )

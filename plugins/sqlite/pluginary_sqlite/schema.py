@@ -16,6 +16,11 @@ can be installed at several paths, each with its own fingerprint, architecture a
 Version 3: the scan journal grows what resume and incremental rescans need: ``candidates``
 remembers every file or bundle seen (fingerprint, status, cause, deepest tier, load time, the
 crash block), jobs record their tiers and dispatch state, and scans their options.
+
+Version 4: products. ``products`` holds one row per product (its content-derived key, display
+name and vendor, and what linked it); ``plugins.product`` names the product of each plugin. The
+core computes the links (``pluginary.products``) and the scan engine stores them at the end of
+every scan; a migrated catalogue has none until its next scan.
 """
 
 from __future__ import annotations
@@ -187,8 +192,22 @@ V3: tuple[str, ...] = (
     "CREATE INDEX scans_status ON scans (status)",
 )
 
+V4: tuple[str, ...] = (
+    """
+    CREATE TABLE products (
+        key    TEXT PRIMARY KEY,                    -- normalised vendor/name, never a row id
+        name   TEXT NOT NULL,
+        vendor TEXT NOT NULL DEFAULT '',
+        links  TEXT NOT NULL DEFAULT '[]'           -- JSON array: name, dpf-id
+    ) WITHOUT ROWID
+    """,
+    # NULL: not linked yet (written outside a scan, or migrated and not rescanned).
+    "ALTER TABLE plugins ADD COLUMN product TEXT REFERENCES products (key) ON DELETE SET NULL",
+    "CREATE INDEX plugins_product ON plugins (product)",
+)
+
 #: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

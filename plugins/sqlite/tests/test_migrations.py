@@ -12,9 +12,17 @@ from conftest import open_db
 from records import make_record, make_records
 
 from pluginary.errors import CatalogueTooNewError, StorageError
-from pluginary.models import PluginRecord, SearchQuery
+from pluginary.models import (
+    CandidateState,
+    PluginRecord,
+    ScanOutcome,
+    SearchQuery,
+    Status,
+)
+from pluginary.products import link_products
 from pluginary_sqlite import CURRENT_VERSION
 from pluginary_sqlite.codec import (
+    UPSERT_INSTALLATION,
     UPSERT_PARAMETERS,
     UPSERT_PLUGIN,
     Rows,
@@ -66,8 +74,8 @@ def v1_records() -> list[PluginRecord]:
     return records
 
 
-def test_current_version_is_three() -> None:
-    assert CURRENT_VERSION == 3
+def test_current_version_is_four() -> None:
+    assert CURRENT_VERSION == 4
 
 
 def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
@@ -214,3 +222,71 @@ def test_v2_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
         assert catalogue.check() == []
     finally:
         catalogue.close()
+
+
+def build_v3(path: Path, records: list[PluginRecord]) -> None:
+    """A version-3 catalogue as the v3 code wrote it: the journal, no products."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        assert apply_migrations(conn, target=3) == (0, 3)
+        rows = Rows(records)
+        conn.execute("BEGIN")
+        conn.executemany(UPSERT_PLUGIN, rows.plugins)
+        conn.executemany(UPSERT_INSTALLATION, rows.installations)
+        conn.executemany(UPSERT_PARAMETERS, rows.parameters)
+        conn.execute("INSERT INTO scans (started_at, finished_at, status) "
+                     "VALUES (1, 2, 'finished')")
+        conn.execute(
+            "INSERT INTO candidates (path, format, status, tier, plugins, updated_at) "
+            "VALUES ('/usr/lib/ladspa/delay.so', 'ladspa', 'ok', 1, 1, 1)")
+        conn.execute("COMMIT")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
+        assert "products" not in tables and "candidates" in tables
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(plugins)")}
+        assert "product" not in columns
+    finally:
+        conn.close()
+
+
+def test_v3_catalogue_opens_migrated_and_links_products(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    zam = [PluginRecord(format="vst3", uid="2046504473616C63504D435A00000000", name="ZamComp",
+                        vendor="Damien Zammit", bundle_path="/usr/lib/vst3/ZamComp.vst3"),
+           PluginRecord(format="ladspa", uid="1514360144", name="ZamComp",
+                        vendor="Damien Zammit <damien@zamaudio.com>",
+                        file_path="/usr/lib/ladspa/ZamComp-ladspa.so")]
+    records = v1_records() + zam
+    build_v3(path, records)
+    catalogue = open_db(path, create=False)
+    try:
+        assert catalogue.info().schema_version == CURRENT_VERSION
+        report = catalogue.migrate()
+        assert (report.from_version, report.to_version) == (3, CURRENT_VERSION)
+        assert report.backup_path == str(tmp_path / "v3.db.v3.bak")
+        for r in records:
+            assert catalogue.get(r.key) == r
+        # the journal survived, and no product exists until something links them
+        assert catalogue.candidates()["/usr/lib/ladspa/delay.so"].status == Status.OK
+        assert catalogue.info().scans == 1
+        assert catalogue.products() == []
+        assert catalogue.info().details["products"] == 0
+        catalogue.replace_products(link_products(catalogue.list()))
+        (comp,) = catalogue.products(member="ladspa:1514360144")
+        assert comp.formats == ("ladspa", "vst3") and comp.key == "damienzammit/zamcomp"
+        assert len(catalogue.products()) == len(records) - 1
+        # the new code still writes the journal on the migrated file
+        scan = catalogue.begin_scan(formats=["ladspa"], roots=[], options={})
+        state = CandidateState(format="ladspa", path="/x.so", status=Status.OK, plugins=0)
+        catalogue.record_outcomes(scan, [ScanOutcome(job_id=None, state=state)])
+        catalogue.finish_scan(scan, status="finished")
+        assert catalogue.candidates()["/x.so"] == state
+        assert catalogue.check() == []
+    finally:
+        catalogue.close()
+    backup = sqlite3.connect(tmp_path / "v3.db.v3.bak")
+    try:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert backup.execute("SELECT count(*) FROM plugins").fetchone()[0] == len(records)
+    finally:
+        backup.close()
