@@ -11,14 +11,17 @@ from pluginary.manager import make_plugin_manager
 from pluginary.registry import collect_formats
 from pluginary.scan.roots import roots_for
 
-FORMATS = {name: entry.item for name, entry in collect_formats(make_plugin_manager()).items()}
+INSTALLED = {name: entry.item for name, entry in collect_formats(make_plugin_manager()).items()}
+#: The project's format extensions (the test extension's "testfmt" is installed here too).
+FORMATS = {name: info for name, info in INSTALLED.items()
+           if name in {"vst3", "lv2", "ladspa", "clap", "au"}}
 WINDOWS_ENV = {"COMMONPROGRAMFILES": "C:\\Program Files\\Common Files",
                "LOCALAPPDATA": "C:\\Users\\Ana\\AppData\\Local",
                "APPDATA": "C:\\Users\\Ana\\AppData\\Roaming", "USERPROFILE": "C:\\Users\\Ana"}
 
 
 def test_every_format_extension_is_installed_here():
-    assert set(FORMATS) == {"vst3", "lv2", "ladspa", "clap", "au"}
+    assert set(FORMATS) == {"vst3", "lv2", "ladspa", "clap", "au"} <= set(INSTALLED)
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
