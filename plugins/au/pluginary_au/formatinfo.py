@@ -7,6 +7,8 @@ it, and a Linux catalogue of a Mac's bundles is not filled with "failed" tier-2 
 
 from __future__ import annotations
 
+import importlib.util
+
 from pluginary.models import FormatInfo, Requirement
 from pluginary.scan.roots import current_os
 
@@ -22,14 +24,21 @@ PEDALBOARD = Requirement(kind="python", name="pedalboard",
                                 "without it)")
 
 
-def format_info(os_name: str | None = None) -> FormatInfo:
-    """The FormatInfo for ``os_name`` (this machine's OS by default)."""
+def format_info(os_name: str | None = None, *, can_load: bool | None = None) -> FormatInfo:
+    """The FormatInfo for ``os_name`` (this machine's OS by default).
+
+    Tier 2 is planned only on macOS with pedalboard importable (``can_load``, found out when
+    None): without it every Audio Unit would end ``failed`` at tier 2, while the Info.plist
+    catalogue is complete; ``pluginary doctor`` still names the missing extra.
+    """
     on_macos = (os_name or current_os()) == "darwin"
+    if can_load is None:
+        can_load = importlib.util.find_spec("pedalboard") is not None
     return FormatInfo(
         name=FORMAT,
         description="Audio Units (macOS): Info.plist AudioComponents and auval -a, "
                     "pedalboard for instantiation",
         default_roots=ROOTS,
         requirements=(PEDALBOARD,) if on_macos else (),
-        tiers=(0, 2) if on_macos else (0,),
+        tiers=(0, 2) if on_macos and can_load else (0,),
     )

@@ -243,8 +243,10 @@ def test_default_roots_and_tiers_per_os():
         PurePosixPath("/Users/ana/Library/Audio/Plug-Ins/Components")]
     assert roots_for(AU, os_name="linux", env={"HOME": "/home/ana"}) == []
     assert roots_for(AU, os_name="windows", env={"USERPROFILE": "C:\\Users\\ana"}) == []
-    mac, linux = format_info("darwin"), format_info("linux")
+    mac, linux = format_info("darwin", can_load=True), format_info("linux", can_load=True)
     assert (mac.tiers, linux.tiers) == ((0, 2), (0,))
+    # Without pedalboard a Mac still gets the complete Info.plist catalogue, and no tier 2.
+    assert format_info("darwin", can_load=False).tiers == (0,)
     (pedalboard,) = mac.requirements
     assert (pedalboard.kind, pedalboard.name) == ("python", "pedalboard")
     assert "pluginary-au[load]" in pedalboard.advice
