@@ -8,38 +8,12 @@ notes into instruments for up to 10 s to "warm them up".
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
-from pluginary.models import Parameter, PluginRecord, Role
-
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
-
-
-def parse_value_text(text: str) -> tuple[float | None, str]:
-    """``"-60.0 dB"`` -> ``(-60.0, "dB")``; text that is not a number gives ``(None, "")``."""
-    match = _NUMBER.match(text)
-    if match is None:
-        return None, ""
-    return float(match.group(1)), match.group(2)
-
-
-def read_parameters(plugin: Any) -> tuple[Parameter, ...]:
-    """Every parameter of a loaded plugin, with two text probes each: the public ``parameters``
-    property probes each one a thousand times to find its range."""
-    found = []
-    for p in plugin._parameters:
-        low, unit_low = parse_value_text(p.get_text_for_raw_value(0.0))
-        high, unit_high = parse_value_text(p.get_text_for_raw_value(1.0))
-        default, _ = parse_value_text(p.get_text_for_raw_value(p.default_raw_value))
-        if low is not None and high is not None and low > high:  # an inverted display
-            low, high = high, low
-        found.append(Parameter(name=p.name, id=str(p.index), default=default, min=low, max=high,
-                               unit=p.label or unit_high or unit_low))
-    return tuple(found)
+from pluginary.models import PluginRecord, Role
+from pluginary.scan.juce_parameters import read_parameters
 
 
 def pair_with_names(known: tuple[PluginRecord, ...],

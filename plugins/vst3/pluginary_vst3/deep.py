@@ -18,42 +18,14 @@ the project's notes). Their ids are then pedalboard's indexes, which ``extra`` s
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
-from pluginary.models import Parameter, PluginRecord, Role
+from pluginary.models import PluginRecord, Role
+from pluginary.scan.juce_parameters import read_parameters
 
 from .component import JUCE_MIDI_CC, read_components
-
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
-
-
-def parse_value_text(text: str) -> tuple[float | None, str]:
-    """``"-60.0 dB"`` → ``(-60.0, "dB")``; text that is not a number gives ``(None, "")``."""
-    match = _NUMBER.match(text)
-    if match is None:
-        return None, ""
-    return float(match.group(1)), match.group(2)
-
-
-def read_parameters(plugin: Any) -> tuple[Parameter, ...]:
-    """Every parameter of a loaded pedalboard plugin, cheaply."""
-    found = []
-    for p in plugin._parameters:
-        if JUCE_MIDI_CC.match(p.name):
-            continue
-        low, unit_low = parse_value_text(p.get_text_for_raw_value(0.0))
-        high, unit_high = parse_value_text(p.get_text_for_raw_value(1.0))
-        default, _ = parse_value_text(p.get_text_for_raw_value(p.default_raw_value))
-        unit = p.label or unit_high or unit_low
-        if low is not None and high is not None and low > high:  # an inverted display
-            low, high = high, low
-        found.append(Parameter(name=p.name, id=str(p.index), default=default, min=low,
-                               max=high, unit=unit))
-    return tuple(found)
 
 
 def load_classes(bundle: Path, binary: Path,
@@ -90,7 +62,7 @@ def load_classes(bundle: Path, binary: Path,
         if info is not None and info.parameters_ok:
             parameters = info.parameters
         else:
-            parameters = read_parameters(plugin)
+            parameters = read_parameters(plugin, skip=JUCE_MIDI_CC.match)
             extra["parameter_ids"] = "pedalboard-index"
             extra["component_cause"] = (info.parameter_cause if info is not None else
                                         details.causes.get(record.uid, details.cause))
