@@ -84,6 +84,33 @@ class CliResult:
         return msgspec.json.decode(self.stdout)
 
 
+def run_as_nobody(work: Callable[[], Any]) -> Any:
+    """Run ``work()`` in a forked child that dropped root (uid/gid 65534), and return what it
+    returned (it must be JSON-encodable). POSIX only, and the test must run as root.
+
+    Root reads every folder, so an unreadable folder (mode 000, another user's) can only be met
+    by a normal user. The child does not exec, so nothing under ``/root`` needs to be readable.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(write_end, msgspec.json.encode(work()))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise AssertionError("the work run as nobody raised or returned nothing")
+    return msgspec.json.decode(data)
+
+
 @pytest.fixture
 def pluginary_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point config, data and the default catalogue into ``tmp_path``; return the catalogue path."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -12,6 +11,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pluginary.models import FormatInfo
 from pluginary.scan.roots import current_os, roots_for
 from pluginary.scan.walk import find_candidates
+from pluginary.testing import run_as_nobody
 
 INFO = FormatInfo(
     name="vst3", description="test",
@@ -76,29 +76,6 @@ def test_walk_recurses_plain_folders_never_bundles_and_survives_loops(tmp_path):
     assert sorted(found) == sorted([a, b, single])
 
 
-def as_nobody(work):
-    """Run ``work()`` in a forked child that dropped root, and return what it returned.
-
-    Root reads every folder, so an unreadable folder can only be met by a normal user.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no exec, so nothing under /root needs to be readable
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            os.write(write_end, json.dumps(work()).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    return json.loads(data)
-
-
 def test_an_unreadable_folder_is_a_warning_and_the_walk_goes_on():
     base = Path(tempfile.mkdtemp(prefix="pluginary-walk-"))
     try:
@@ -118,7 +95,7 @@ def test_an_unreadable_folder_is_a_warning_and_the_walk_goes_on():
             found = [str(p) for p in find_candidates([base], bundle_suffixes=(".vst3",))]
             return {"found": found, "warnings": records}
 
-        result = as_nobody(walk)
+        result = run_as_nobody(walk)
     finally:
         shutil.rmtree(base)
     assert result["found"] == [str(good)]

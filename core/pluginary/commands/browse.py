@@ -186,13 +186,17 @@ def list_products(catalogue: Catalogue, records: Sequence[PluginRecord], limit: 
     elif not result:
         sys.stderr.write("The catalogue has no matching plugins.\n")
     else:
-        plugins = sum(len(g.plugins) for g in result)
+        shown = [g for g in result if g.product is not None]
+        plugins = sum(len(g.plugins) for g in shown)
+        files = len(result) - len(shown)
+        title = f"{len(shown)} products ({plugins} plugins)" + (
+            f", {files} files that never named a plugin" if files else "")
         emit_table(("Product", "Name", "Vendor", "Formats", "Plugins"), [
             (g.product.key, g.product.name, g.product.vendor, ", ".join(g.product.formats),
              ", ".join(r.key for r in g.plugins)) if g.product is not None else
             ("", g.plugins[0].name, g.plugins[0].vendor, g.plugins[0].format,
              g.plugins[0].file_path) for g in result],
-            title=f"{len(result)} products ({plugins} plugins)")
+            title=title)
 
 
 def installation_notes(installs: list[Installation]) -> str:

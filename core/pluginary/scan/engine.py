@@ -182,13 +182,25 @@ class Scan:
         return list(found.values()), sorted(set(all_roots))
 
     def vanished(self, candidates: Sequence[Candidate], roots: Sequence[str]) -> list[str]:
-        """Known candidates under the scanned roots that discovery no longer finds."""
+        """Known candidates under the scanned roots that discovery no longer finds.
+
+        A candidate that is no file (an Audio Unit only ``auval`` lists, ``auval:…``) is under
+        no root: it has vanished when discovery listed others of its format and scheme but not
+        it. A listing that gave none of them at all (auval not run, or failing) proves nothing.
+        """
         seen = {c.path for c in candidates}
         prefixes = [r.rstrip("/") + "/" for r in roots]
+        listed = {(c.format, scheme) for c in candidates if (scheme := pseudo_scheme(c.path))}
+
+        def gone(path: str, state: CandidateState) -> bool:
+            scheme = pseudo_scheme(path)
+            if scheme:
+                return (state.format, scheme) in listed
+            return path in roots or any(path.startswith(p) for p in prefixes)
+
         return [path for path, state in self.states.items()
                 if state.format in self.formats and path not in seen
-                and state.status is not Status.MISSING
-                and (path in roots or any(path.startswith(p) for p in prefixes))]
+                and state.status is not Status.MISSING and gone(path, state)]
 
     def plan(self, candidates: Iterable[Candidate]) -> tuple[list[Candidate], list[Candidate], int,
                                                               int]:
@@ -400,7 +412,8 @@ class Scan:
             if not interrupted:
                 # Before the scan row closes: a kill in between leaves the scan unfinished, and
                 # its resume links again.
-                report.products = self.link_products()
+                changed = bool(self.found or report.missing or report.resumed)
+                report.products = self.link_products(changed)
                 self.catalogue.finish_scan(self.scan_id, status="finished")
             report.loaded = len(self.final)
             report.counts = self.counts()
@@ -411,13 +424,21 @@ class Scan:
                                    seconds=report.seconds, interrupted=interrupted))
         return report
 
-    def link_products(self) -> int:
-        """Link the whole catalogue's records into products and store them; return how many."""
+    def link_products(self, changed: bool = True) -> int:
+        """Link the whole catalogue's records into products and store them; return how many.
+
+        A scan that wrote no record and marked nothing missing keeps the stored links (reading
+        every record back costs more than the rest of an unchanged rescan), unless there are
+        none yet (a catalogue migrated from before products)."""
+        if not changed:
+            stored = self.catalogue.products()
+            if stored or not self.catalogue.info().plugins:
+                return len(stored)
         started = time.monotonic()
         found = link_products(self.catalogue.list())
-        changed = self.catalogue.replace_products(found)
+        moved = self.catalogue.replace_products(found)
         log.info("linked %d products (%d plugins changed product) in %.3f s", len(found),
-                 changed, time.monotonic() - started)
+                 moved, time.monotonic() - started)
         return len(found)
 
     def resume_jobs(self) -> None:
@@ -452,6 +473,13 @@ class Scan:
                 self.planner.rule_seconds[candidate.path] = rule.seconds
             kept.append(candidate)
         return kept
+
+
+def pseudo_scheme(path: str) -> str:
+    """``auval`` for ``auval:aufx:…``; '' for a file path (``C:\\x`` has a one-letter drive)."""
+    scheme, colon, _ = path.partition(":")
+    return scheme if colon and len(scheme) > 1 and "/" not in scheme and "\\" not in scheme \
+        else ""
 
 
 def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,

@@ -6,6 +6,7 @@ tested on any OS (Windows paths through :class:`~pathlib.PureWindowsPath`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -13,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from ..models import FormatInfo
+
+log = logging.getLogger(__name__)
 
 _POSIX_VAR = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _WINDOWS_VAR = re.compile(r"%(\w+)%")
@@ -98,6 +101,8 @@ def roots_for(info: FormatInfo, *, os_name: str | None = None,
             continue
         path = make(expanded)
         if not path.is_absolute():  # it would depend on the current folder (or drive)
+            log.warning("ignoring %r in %s: a root must be an absolute path", entry,
+                        info.path_env or f"the {info.name} defaults")
             continue
         key = same_place_key(path, os_name)
         if key not in seen:

@@ -18,7 +18,7 @@ from pluginary import hookimpl
 from pluginary.models import Candidate, Fingerprint, FormatInfo, LoadResult, Requirement, Status
 from pluginary.registry import FormatRegister
 
-from .lilv import ADVICE
+from .lilv import advice
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ LV2 = FormatInfo(
         "windows": ("%APPDATA%\\LV2", "%COMMONPROGRAMFILES%\\LV2"),
     },
     path_env="LV2_PATH",
-    requirements=(Requirement(kind="library", name="lilv-0", advice=ADVICE["linux"],
+    requirements=(Requirement(kind="library", name="lilv-0", advice=advice(),
                               essential=True),),
     tiers=(0,),
 )
@@ -63,7 +63,8 @@ def find_bundles(roots: Iterable[Path]) -> Iterator[Path]:
 
     for root in roots:
         root = Path(root)
-        if (root / "manifest.ttl").is_file():
+        # os.path.isfile: an unreadable root must be skipped below, not raise PermissionError.
+        if os.path.isfile(os.path.join(root, "manifest.ttl")):
             yield from emit(root)
             continue
         try:

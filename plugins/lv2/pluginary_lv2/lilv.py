@@ -2,8 +2,8 @@
 
 Neither Debian nor PyPI ships a Python binding for lilv, so this declares the C signatures of the
 functions :mod:`pluginary_lv2.reader` calls, and nothing else. Every lilv object is an opaque
-pointer (``c_void_p``). Functions that return a new object the caller owns are marked in
-:data:`OWNED` so the reader knows to free them.
+pointer (``c_void_p``); which returned objects the caller owns, and must free, is lilv.h's rule
+and the reader follows it (``owned=True`` where it applies).
 
 The library is found with :func:`ctypes.util.find_library` (``liblilv-0.so.0`` on Debian, from
 the ``liblilv-0-0`` package); :func:`load` raises :class:`LilvMissing` with the package to
@@ -28,30 +28,25 @@ ADVICE = {
     "win32": "put lilv-0.dll (from an LV2 host such as Ardour or Carla) on PATH",
 }
 
-# name: (restype, argtypes). Returned pointers that the caller must free are listed in OWNED.
+# name: (restype, argtypes). Only what the reader calls: a missing one fails load().
 SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lilv_free": (None, [P]),
     "lilv_file_uri_parse": (P, [S, P]),
     "lilv_new_uri": (P, [P, S]),
     "lilv_new_file_uri": (P, [P, S, S]),
-    "lilv_new_string": (P, [P, S]),
     "lilv_node_free": (None, [P]),
     "lilv_node_as_uri": (S, [P]),
     "lilv_node_as_string": (S, [P]),
     "lilv_node_is_uri": (ctypes.c_bool, [P]),
     "lilv_node_is_float": (ctypes.c_bool, [P]),
     "lilv_node_is_int": (ctypes.c_bool, [P]),
-    "lilv_node_is_bool": (ctypes.c_bool, [P]),
     "lilv_node_as_float": (ctypes.c_float, [P]),
-    "lilv_node_as_int": (ctypes.c_int, [P]),
-    "lilv_node_as_bool": (ctypes.c_bool, [P]),
     "lilv_nodes_free": (None, [P]),
     "lilv_nodes_size": (ctypes.c_uint, [P]),
     "lilv_nodes_begin": (P, [P]),
     "lilv_nodes_get": (P, [P, P]),
     "lilv_nodes_next": (P, [P, P]),
     "lilv_nodes_is_end": (ctypes.c_bool, [P, P]),
-    "lilv_plugins_size": (ctypes.c_uint, [P]),
     "lilv_plugins_begin": (P, [P]),
     "lilv_plugins_get": (P, [P, P]),
     "lilv_plugins_next": (P, [P, P]),
@@ -62,7 +57,6 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lilv_plugin_class_get_label": (P, [P]),
     "lilv_world_new": (P, []),
     "lilv_world_free": (None, [P]),
-    "lilv_world_set_option": (None, [P, S, P]),
     "lilv_world_load_all": (None, [P]),
     "lilv_world_load_bundle": (None, [P, P]),
     "lilv_world_unload_bundle": (ctypes.c_int, [P, P]),
@@ -70,7 +64,6 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lilv_world_load_plugin_classes": (None, [P]),
     "lilv_world_get_plugin_classes": (P, [P]),
     "lilv_world_get_all_plugins": (P, [P]),
-    "lilv_world_find_nodes": (P, [P, P, P, P]),
     "lilv_world_get": (P, [P, P, P, P]),
     "lilv_plugin_get_uri": (P, [P]),
     "lilv_plugin_get_bundle_uri": (P, [P]),
@@ -84,7 +77,6 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
                                                  ctypes.POINTER(ctypes.c_float),
                                                  ctypes.POINTER(ctypes.c_float)]),
     "lilv_plugin_get_port_by_index": (P, [P, ctypes.c_uint32]),
-    "lilv_plugin_get_project": (P, [P]),
     "lilv_plugin_get_author_name": (P, [P]),
     "lilv_plugin_get_author_homepage": (P, [P]),
     "lilv_plugin_get_related": (P, [P, P]),

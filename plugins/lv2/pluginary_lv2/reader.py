@@ -130,6 +130,16 @@ class World:
         finally:
             self.lib.lilv_free(raw)
 
+    def located(self, uri_node: int | None, bundle: Path | None) -> str:
+        """A file of ``bundle`` under the bundle's path as given, not lilv's resolved one."""
+        path = self.path(uri_node)
+        if bundle is None or not path:
+            return path
+        real = os.path.realpath(bundle)
+        if path == real or path.startswith(real + os.sep):
+            return str(bundle / os.path.relpath(path, real))
+        return path
+
     def nodes(self, collection: int | None) -> Iterator[int]:
         """Iterate a ``LilvNodes`` collection (the caller frees it)."""
         if not collection:
@@ -186,7 +196,7 @@ class World:
         try:
             plugins = [p for p in self.plugins() if os.path.realpath(
                 self.path(self.lib.lilv_plugin_get_bundle_uri(p))) == real]
-            records = tuple(self.record(p) for p in plugins)
+            records = tuple(self.record(p, bundle=bundle) for p in plugins)
         finally:
             if unload:
                 self.lib.lilv_world_unload_bundle(self.ptr, node)
@@ -200,7 +210,9 @@ class World:
 
     # -- one plugin ----------------------------------------------------------------------------
 
-    def record(self, plugin: int) -> PluginRecord:
+    def record(self, plugin: int, *, bundle: Path | None = None) -> PluginRecord:
+        """One plugin's record. With ``bundle``, paths are given under that path as the scan
+        found it (lilv resolves symlinks, and the catalogue tracks the path it was given)."""
         lib = self.lib
         uri = self.text(lib.lilv_plugin_get_uri(plugin))
         name = self.text(lib.lilv_plugin_get_name(plugin), owned=True)
@@ -216,6 +228,7 @@ class World:
             "cv_inputs": str(ports.cv_in), "cv_outputs": str(ports.cv_out),
             "atom_inputs": str(ports.atom_in), "atom_outputs": str(ports.atom_out),
             "sidechain_inputs": str(ports.sidechain_in) if ports.sidechain_in else "",
+            "sidechain_outputs": str(ports.sidechain_out) if ports.sidechain_out else "",
         }
         return PluginRecord(
             format="lv2", uid=uri, name=name or uri,
@@ -229,8 +242,9 @@ class World:
             audio_inputs=ports.audio_in, audio_outputs=ports.audio_out,
             midi_inputs=ports.midi_in, midi_outputs=ports.midi_out,
             parameters=tuple(ports.parameters),
-            file_path=self.path(lib.lilv_plugin_get_library_uri(plugin)),
-            bundle_path=self.path(lib.lilv_plugin_get_bundle_uri(plugin)),
+            file_path=self.located(lib.lilv_plugin_get_library_uri(plugin), bundle),
+            bundle_path=str(bundle) if bundle is not None else self.path(
+                lib.lilv_plugin_get_bundle_uri(plugin)),
             tier=0, extra={k: v for k, v in extra.items() if v})
 
     def uris(self, collection: int | None) -> list[str]:
@@ -351,9 +365,7 @@ def spec_bundles() -> tuple[Path, ...]:
 
     from . import LV2 as FORMAT_INFO
 
-    env_path = os.environ.get("LV2_PATH")
-    roots = ([Path(p) for p in env_path.split(os.pathsep) if p] if env_path
-             else [Path(str(r)) for r in roots_for(FORMAT_INFO)])
+    roots = [Path(str(r)) for r in roots_for(FORMAT_INFO)]
     found = []
     for root in roots:
         for name in SPEC_FILES:

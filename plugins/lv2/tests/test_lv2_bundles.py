@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from pluginary_lv2 import LV2
@@ -103,3 +104,36 @@ def test_without_liblilv_doctor_and_scan_say_what_to_install(tmp_path):
     assert "skipping lv2: library lilv-0 is missing" in everything.stderr
     assert "no installed format can scan on this machine" in everything.stderr
     assert "Traceback" not in everything.stderr + scan.stderr + doctor.stderr
+
+
+def test_a_symlinked_bundle_is_recorded_under_the_path_scanned_and_goes_missing_with_it(
+        run_cli, tmp_path):
+    link = tmp_path / "ZamGate.lv2"
+    link.symlink_to(SYSTEM / "ZamGate.lv2")
+    assert run_cli("scan", str(tmp_path)).exit_code == 0
+    record = run_cli("show", "lv2:urn:zamaudio:ZamGate", "--json").json()
+    assert record["bundle_path"] == str(link)
+    assert record["file_path"] == str(link / "ZamGate_dsp.so")
+    link.unlink()
+    assert run_cli("scan", str(tmp_path)).exit_code == 0
+    assert run_cli("status", "--json").json()["formats"]["lv2"] == {"missing": 1}
+
+
+def test_an_unreadable_root_is_passed_over():
+    from pluginary.testing import run_as_nobody
+    from pluginary_lv2 import find_bundles
+
+    # Not under tmp_path: pytest's base folder is root's own, so nobody could not reach it.
+    base = Path(tempfile.mkdtemp(prefix="pluginary-lv2-"))
+    try:
+        locked, readable = base / "locked", base / "readable"
+        for folder in (locked / "Hidden.lv2", readable / "Seen.lv2"):
+            folder.mkdir(parents=True)
+            (folder / "manifest.ttl").write_text("")
+        for path in (base, readable, readable / "Seen.lv2"):
+            os.chmod(path, 0o755)
+        os.chmod(locked, 0o700)  # root's own: nobody cannot enter it
+        found = run_as_nobody(lambda: [str(p) for p in find_bundles([locked, readable])])
+    finally:
+        shutil.rmtree(base)
+    assert found == [str(readable / "Seen.lv2")]
