@@ -39,9 +39,12 @@ def register_formats(register: FormatRegister) -> None:
 def discover_candidates(format: str, roots: Sequence[Path]) -> Iterable[Candidate] | None:
     if format != FORMAT:
         return None
-    bundles = list(find_candidates(roots, bundle_suffixes=(".component",)))
-    found = [Candidate(format=FORMAT, path=str(p), fingerprint=infoplist.fingerprint(p))
-             for p in bundles]
+    # One Info.plist parse per bundle gives both the fingerprint's executable and the
+    # identities the registry merge needs.
+    bundles = [infoplist.declaration(p)
+               for p in find_candidates(roots, bundle_suffixes=(".component",))]
+    found = [Candidate(format=FORMAT, path=str(b.bundle),
+                     fingerprint=infoplist.fingerprint(b.bundle, b.binary)) for b in bundles]
     return found + registry.discover(bundles, roots)
 
 

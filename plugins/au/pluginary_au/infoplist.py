@@ -65,11 +65,12 @@ def binary_of(bundle: Path, plist: Mapping[str, Any] | None = None) -> Path:
     return bundle / "Contents" / "MacOS" / executable
 
 
-def fingerprint(bundle: Path) -> Fingerprint | None:
+def fingerprint(bundle: Path, binary: Path | None = None) -> Fingerprint | None:
     """The executable plus the Info.plist; the Info.plist alone for a bundle without an
-    executable (it still changes when the Audio Units it declares do)."""
+    executable (it still changes when the Audio Units it declares do). ``binary`` is the
+    bundle's :func:`binary_of`, when already known."""
     plist = info_plist(bundle)
-    return (stat_fingerprint(binary_of(bundle), plist) or stat_fingerprint(plist)
+    return (stat_fingerprint(binary or binary_of(bundle), plist) or stat_fingerprint(plist)
             or stat_fingerprint(bundle))
 
 
@@ -87,14 +88,36 @@ def entry_problem(entry: object) -> str:
     return ""
 
 
+def _uids(plist: Mapping[str, Any] | None) -> frozenset[str]:
+    entries = (plist or {}).get("AudioComponents")
+    if not isinstance(entries, list):
+        return frozenset()
+    return frozenset(
+        codes.uid(*(str(codes.four_char(e[k])) for k in ("type", "subtype", "manufacturer")))
+        for e in entries if not entry_problem(e))
+
+
 def declared_uids(bundle: Path) -> set[str]:
     """The identities the bundle's Info.plist declares (for merging with ``auval -a``)."""
     plist, _ = read_plist(bundle)
-    entries = (plist or {}).get("AudioComponents")
-    if not isinstance(entries, list):
-        return set()
-    return {codes.uid(*(str(codes.four_char(e[k])) for k in ("type", "subtype", "manufacturer")))
-            for e in entries if not entry_problem(e)}
+    return set(_uids(plist))
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What discovery needs of one bundle, from a single parse of its Info.plist: the
+    executable (for the fingerprint) and the identities it declares (for ``auval -a``)."""
+
+    bundle: Path
+    binary: Path
+    uids: frozenset[str]
+
+
+def declaration(bundle: Path) -> Declaration:
+    """The bundle's :class:`Declaration`; an unreadable Info.plist declares nothing and leaves
+    the executable named after the bundle, as :func:`binary_of` does."""
+    plist, _ = read_plist(bundle)
+    return Declaration(bundle=bundle, binary=binary_of(bundle, plist or {}), uids=_uids(plist))
 
 
 def read_bundle(bundle: Path) -> BundleResult:

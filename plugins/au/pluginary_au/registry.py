@@ -54,16 +54,19 @@ def candidate_for(registration: auval.Registration) -> Candidate:
                                              metadata=registration.full_name))
 
 
-def unbundled(bundles: Iterable[Path],
+def unbundled(bundles: Iterable[Path | infoplist.Declaration],
               registrations: Iterable[auval.Registration]) -> list[Candidate]:
-    """Candidates for the registrations that none of ``bundles`` declares in its Info.plist."""
+    """Candidates for the registrations that none of ``bundles`` declares in its Info.plist.
+    A bundle given as its :class:`~pluginary_au.infoplist.Declaration` is not read again."""
     declared: set[str] = set()
     for bundle in bundles:
-        declared |= infoplist.declared_uids(bundle)
+        declared |= (bundle.uids if isinstance(bundle, infoplist.Declaration)
+                     else infoplist.declared_uids(bundle))
     return [candidate_for(r) for r in registrations if r.uid not in declared]
 
 
-def discover(bundles: Sequence[Path], roots: Sequence[Path]) -> list[Candidate]:
+def discover(bundles: Sequence[Path | infoplist.Declaration],
+             roots: Sequence[Path]) -> list[Candidate]:
     """The registry-only candidates of a scan: none off macOS or when the defaults are not
     scanned, and none (with a warning) when auval fails."""
     if not on_macos() or not covers_defaults(roots):

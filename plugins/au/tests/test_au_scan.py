@@ -181,6 +181,31 @@ def test_auval_registrations_outside_the_folders_become_records(run_cli, compone
         "list", "--status", "failed", "--json").json()] == ["Legacy Verb.component"]
 
 
+def test_a_registration_auval_stops_listing_goes_missing_but_not_when_auval_fails(
+        run_cli, components, data_dir, monkeypatch):
+    full = auval.parse((data_dir / "auval-a.txt").read_text(encoding="utf-8"))
+    listing = auval.Listing(registrations=full)
+    monkeypatch.setattr(registry, "on_macos", lambda: True)
+    monkeypatch.setattr(registry, "registered", lambda: listing)
+    monkeypatch.setattr(registry, "default_roots", lambda: [components])
+    assert run_cli("scan", str(components), "--format", "au").exit_code == 0
+    assert "aufx:bpas:appl" in by_uid(run_cli)
+
+    # The Apple bandpass is uninstalled: auval lists everything else.
+    listing = auval.Listing(registrations=tuple(
+        r for r in full if (r.type, r.subtype, r.manufacturer) != ("aufx", "bpas", "appl")))
+    assert len(listing.registrations) == len(full) - 1
+    report = run_cli("scan", str(components), "--format", "au", "--json").json()
+    assert report["missing"] == 1
+    missing = run_cli("list", "--status", "missing", "--json").json()
+    assert [r["uid"] for r in missing] == ["aufx:bpas:appl"]
+
+    # auval fails: that proves nothing about the registrations, which keep their status.
+    listing = auval.Listing(cause="auval -a did not finish within 60 s")
+    assert run_cli("scan", str(components), "--format", "au", "--json").json()["missing"] == 0
+    assert len(run_cli("list", "--status", "missing", "--json").json()) == 1
+
+
 def test_a_folder_scan_does_not_ask_the_registry(run_cli, components, monkeypatch):
     monkeypatch.setattr(registry, "on_macos", lambda: True)
 

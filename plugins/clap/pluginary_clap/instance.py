@@ -24,7 +24,7 @@ not metadata).
 Parameters flagged ``CLAP_PARAM_IS_HIDDEN`` are left out: the spec says they "should not be
 shown to the user"; the VST3 reader leaves out ``kIsHidden`` ones for the same reason.
 Read-only (``CLAP_PARAM_IS_READONLY``) parameters -- meters -- are kept, as in VST3.
-``include_hidden`` changes that. A parameter's ``id`` is its ``clap_id`` as a decimal string.
+A parameter's ``id`` is its ``clap_id`` as a decimal string.
 CLAP has no unit field, so ``unit`` stays empty; the ``module`` path ("oscillators/wt1") has no
 column in :class:`~pluginary.models.Parameter` and is not stored.
 
@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +74,6 @@ __all__ = [
     "PluginAudioPorts",
     "PluginNotePorts",
     "PluginParams",
-    "Port",
     "read_instances",
 ]
 
@@ -237,38 +235,15 @@ class PluginNotePorts(ctypes.Structure):
 # -- results -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Port:
-    """One audio or note port: ``kind`` is "audio" or "note", ``direction`` "input"/"output"."""
-
-    kind: str
-    direction: str
-    index: int
-    id: int
-    name: str
-    #: ``channel_count`` of an audio port; 0 for a note port.
-    channels: int = 0
-    #: ``CLAP_AUDIO_PORT_IS_MAIN`` (audio ports only).
-    main: bool = False
-
-
-@dataclass(frozen=True)
 class InstanceInfo:
-    """What one created plugin declares."""
+    """What one created plugin declares: channel totals and note port counts per direction."""
 
-    clap_id: str
     audio_inputs: int
     audio_outputs: int
     midi_inputs: int
     midi_outputs: int
     #: Visible parameters in ``get_info`` order, ``id`` the clap_id as a decimal string.
     parameters: tuple[Parameter, ...] = ()
-    ports: tuple[Port, ...] = ()
-    #: What ``params.count`` reports, and how many were left out (hidden, or unreadable).
-    parameter_count: int = 0
-    skipped_parameters: int = 0
-    #: The extensions the plugin offers among params, audio-ports and note-ports.
-    extensions: tuple[str, ...] = ()
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -277,7 +252,6 @@ class InstancesResult:
     not (then ``causes`` says why, by CLAP id)."""
 
     records: tuple[PluginRecord, ...] = ()
-    instances: dict[str, InstanceInfo] = field(default_factory=dict)
     causes: dict[str, str] = field(default_factory=dict)
     #: Why the library itself could not be used (then ``records`` is empty).
     cause: str = ""
@@ -346,15 +320,13 @@ def _extension(plugin: Any, pointer: Any, extension_id: bytes, kind: type[ctypes
     return extension
 
 
-def _read_parameters(params: Any, pointer: Any, *,
-                     include_hidden: bool) -> tuple[int, tuple[Parameter, ...]]:
-    count = int(params.count(pointer))
+def _read_parameters(params: Any, pointer: Any) -> tuple[Parameter, ...]:
     found = []
-    for index in range(count):
+    for index in range(int(params.count(pointer))):
         info = ParamInfo()
         if not params.get_info(pointer, index, ctypes.byref(info)):
             continue
-        if not include_hidden and info.flags & CLAP_PARAM_IS_HIDDEN:
+        if info.flags & CLAP_PARAM_IS_HIDDEN:
             continue
         low, high = float(info.min_value), float(info.max_value)
         span = abs(high - low) if math.isfinite(high - low) else 0.0
@@ -362,30 +334,26 @@ def _read_parameters(params: Any, pointer: Any, *,
             name=_text(info.name) or str(info.id), id=str(int(info.id)),
             default=_tidy(float(info.default_value), span), min=_tidy(low, span),
             max=_tidy(high, span)))
-    return count, tuple(found)
+    return tuple(found)
 
 
-def _read_ports(extension: Any, pointer: Any, kind: str) -> tuple[Port, ...]:
-    info_type = AudioPortInfo if kind == "audio" else NotePortInfo
-    ports = []
-    for is_input, direction in ((True, "input"), (False, "output")):
-        for index in range(int(extension.count(pointer, is_input))):
-            info = info_type()
-            if not extension.get(pointer, index, is_input, ctypes.byref(info)):
-                continue
-            if kind == "audio":
-                ports.append(Port(kind=kind, direction=direction, index=index, id=int(info.id),
-                                  name=_text(info.name), channels=int(info.channel_count),
-                                  main=bool(info.flags & CLAP_AUDIO_PORT_IS_MAIN)))
-            else:
-                ports.append(Port(kind=kind, direction=direction, index=index, id=int(info.id),
-                                  name=_text(info.name)))
-    return tuple(ports)
+def _audio_channels(audio: Any, pointer: Any, is_input: bool) -> int:
+    """The sum of ``channel_count`` over every audio port of one direction."""
+    total = 0
+    for index in range(int(audio.count(pointer, is_input))):
+        info = AudioPortInfo()
+        if audio.get(pointer, index, is_input, ctypes.byref(info)):
+            total += int(info.channel_count)
+    return total
 
 
-def _instantiate(factory: Any, create: Any, clap_id: bytes, *,
-                 include_hidden: bool) -> InstanceInfo:
-    started = time.perf_counter()
+def _note_ports(notes: Any, pointer: Any, is_input: bool) -> int:
+    """How many note ports of one direction the plugin describes."""
+    return sum(1 for index in range(int(notes.count(pointer, is_input)))
+               if notes.get(pointer, index, is_input, ctypes.byref(NotePortInfo())))
+
+
+def _instantiate(factory: Any, create: Any, clap_id: bytes) -> InstanceInfo:
     host = _host()
     pointer = create(factory, ctypes.byref(host), clap_id)
     if not pointer:
@@ -404,28 +372,15 @@ def _instantiate(factory: Any, create: Any, clap_id: bytes, *,
                            ("count", "get"))
         notes = _extension(plugin, pointer, CLAP_EXT_NOTE_PORTS, PluginNotePorts,
                            ("count", "get"))
-        count, parameters = (_read_parameters(params, pointer, include_hidden=include_hidden)
-                             if params is not None else (0, ()))
-        ports = ((_read_ports(audio, pointer, "audio") if audio is not None else ())
-                 + (_read_ports(notes, pointer, "note") if notes is not None else ()))
+        parameters = _read_parameters(params, pointer) if params is not None else ()
+        return InstanceInfo(
+            audio_inputs=_audio_channels(audio, pointer, True) if audio is not None else 0,
+            audio_outputs=_audio_channels(audio, pointer, False) if audio is not None else 0,
+            midi_inputs=_note_ports(notes, pointer, True) if notes is not None else 0,
+            midi_outputs=_note_ports(notes, pointer, False) if notes is not None else 0,
+            parameters=parameters)
     finally:
         plugin.destroy(pointer)  # also after a failed init(), as plugin.h asks
-
-    def of(kind: str, direction: str) -> list[Port]:
-        return [p for p in ports if p.kind == kind and p.direction == direction]
-
-    extensions = tuple(name.decode() for name, ext in ((CLAP_EXT_PARAMS, params),
-                       (CLAP_EXT_AUDIO_PORTS, audio), (CLAP_EXT_NOTE_PORTS, notes))
-                       if ext is not None)
-    return InstanceInfo(
-        clap_id=_text(clap_id),
-        audio_inputs=sum(p.channels for p in of("audio", "input")),
-        audio_outputs=sum(p.channels for p in of("audio", "output")),
-        midi_inputs=len(of("note", "input")),
-        midi_outputs=len(of("note", "output")),
-        parameters=parameters, ports=ports, parameter_count=count,
-        skipped_parameters=count - len(parameters), extensions=extensions,
-        seconds=time.perf_counter() - started)
 
 
 def enrich(record: PluginRecord, info: InstanceInfo) -> PluginRecord:
@@ -436,13 +391,11 @@ def enrich(record: PluginRecord, info: InstanceInfo) -> PluginRecord:
         midi_outputs=info.midi_outputs)
 
 
-def read_instances(binary: Path, plugin_path: Path | None = None, *,
-                   include_hidden: bool = False) -> InstancesResult:
+def read_instances(binary: Path, plugin_path: Path | None = None) -> InstancesResult:
     """Create every plugin the factory of ``binary`` lists, one after another, and read its
     parameters and ports. ``plugin_path`` is what ``clap_entry.init`` receives (the bundle on
     macOS). Never raises for a bad plugin (a crash cannot be caught: use a worker)."""
     records: list[PluginRecord] = []
-    instances: dict[str, InstanceInfo] = {}
     causes: dict[str, str] = {}
     try:
         with open_factory(binary, plugin_path) as factory:
@@ -458,13 +411,12 @@ def read_instances(binary: Path, plugin_path: Path | None = None, *,
                 try:
                     if not clap_id:
                         raise _InstanceError("its descriptor has no id")
-                    info = _instantiate(factory, create, clap_id, include_hidden=include_hidden)
+                    info = _instantiate(factory, create, clap_id)
                 except _InstanceError as exc:
                     causes[record.uid] = str(exc)
                     records.append(record)
                     continue
-                instances[record.uid] = info
                 records.append(enrich(record, info))
     except EntryError as exc:
         return InstancesResult(cause=str(exc))
-    return InstancesResult(records=tuple(records), instances=instances, causes=causes)
+    return InstancesResult(records=tuple(records), causes=causes)
