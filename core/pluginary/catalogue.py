@@ -72,8 +72,8 @@ class Catalogue(Protocol):
         Each plugin named in a product's ``members`` is linked to it; a plugin named by none is
         unlinked, and products no longer given are removed. Members that are not in the
         catalogue are ignored. Returns how many plugins changed product. The scan engine calls
-        this at the end of every scan with :func:`pluginary.products.link_products` over the
-        whole catalogue.
+        this at the end of every scan that changed records, with
+        :func:`pluginary.products.link_products` over the whole catalogue.
         """
         ...
 

@@ -2,8 +2,9 @@
 
 Pure functions, no storage: :func:`link_products` takes every record of a catalogue and returns
 one :class:`~pluginary.models.Product` per linked group, each record in exactly one. The scan
-engine stores the result at the end of every scan; ``show`` and ``list --group-by product`` read
-it. The rules, and what they cannot do, are in ``docs/products.md``.
+engine stores the result at the end of every scan that changed records; ``show`` and
+``list --group-by product`` read it. The rules, and what they cannot do, are in
+``docs/products.md``.
 
 Two kinds of evidence link records:
 
