@@ -21,6 +21,8 @@ from .conftest import fill
 VST3 = Path("/usr/lib/vst3")
 LADSPA = sorted(Path("/usr/lib/ladspa").glob("Za[mM]*-ladspa.so"))
 LV2 = sorted(Path("/usr/lib/lv2").glob("Za[mM]*.lv2"))
+#: zam-plugins 4.1 in bookworm ships CLAP builds too, though Debian has no other CLAP plugin.
+CLAP = sorted(Path("/usr/lib/clap").glob("Za[mM]*.clap"))
 ZAMCOMP_VST3 = "vst3:2046504473616C63504D435A00000000"  # DPF: {'DPF ', 'clas', 'ZCMP', 0}
 ZAMCOMP_LADSPA = "ladspa:1514360144"  # 'ZCMP' as a number
 ZAMCOMP_LV2 = "lv2:urn:zamaudio:ZamComp"
@@ -29,14 +31,15 @@ ZAMCOMP_LV2 = "lv2:urn:zamaudio:ZamComp"
 def scan_zam(run_cli) -> set[str]:
     """Scan the zam set into the test's catalogue; return the formats scanned."""
     zam_vst3 = sorted(VST3.glob("Za[mM]*.vst3"))
-    assert len(zam_vst3) >= 17 and len(LADSPA) >= 13 and len(LV2) >= 17, (
+    assert len(zam_vst3) >= 17 and len(LADSPA) >= 13 and len(LV2) >= 17 and len(CLAP) >= 17, (
         "apt-get install zam-plugins")
-    # tox installs every format extension here: LV2 missing is a packaging fault, not a skip.
-    assert "lv2" in collect_formats(make_plugin_manager())
-    formats = {"vst3", "ladspa", "lv2"}
+    # tox installs every format extension here: one missing is a packaging fault, not a skip.
+    formats = {"vst3", "ladspa", "lv2", "clap"}
+    assert formats <= set(collect_formats(make_plugin_manager()))
     steps = [("scan", str(VST3), "--format", "vst3", "--quick", "--json"),
              ("scan", *map(str, LADSPA), "--format", "ladspa", "--json"),
-             ("scan", *map(str, LV2), "--format", "lv2", "--json")]
+             ("scan", *map(str, LV2), "--format", "lv2", "--json"),
+             ("scan", *map(str, CLAP), "--format", "clap", "--quick", "--json")]
     for argv in steps:
         result = run_cli(*argv)
         assert result.exit_code == 0, result.stderr
