@@ -1,9 +1,11 @@
-"""CLAP against real libraries built from dpf-source (Debian ships no CLAP plugin), a hand-written
-two-plugin library, the torture plugins, and a library that is not CLAP, through the CLI.
+"""CLAP against real libraries built from dpf-source (Debian ships no CLAP plugin), two
+hand-written two-plugin libraries (PlMulti: no extensions; PlParams: params, audio and note
+ports, and a plugin whose init() fails), the torture plugins, and a library that is not CLAP,
+through the CLI.
 
 Expected values come from the test plugins' sources and specs (``pluginary_testplugins``), never
-from what a scan printed: parameter tables from ``src/<Name>/Plugin.cpp``, port counts from
-``PLUGIN_SPECS``.
+from what a scan printed: parameter tables from ``src/<Name>/Plugin.cpp`` and
+``src/special/PlParamsClap.c``, port counts from ``PLUGIN_SPECS`` and ``PlParamsClap.c``.
 """
 
 from __future__ import annotations
@@ -131,6 +133,115 @@ def test_one_library_with_two_plugins(run_cli, test_plugins):
         assert (record["midi_inputs"], record["midi_outputs"]) == (0, 0)
 
 
+# -- PlParams.clap: clap.params, audio-ports, note-ports and an init() that fails ------------
+
+PL_PARAMS_SOURCE = SRC_DIR / "special" / "PlParamsClap.c"
+PL_PARAMS, PL_INIT_FAILS = "org.pluginary.test.PlParams", "org.pluginary.test.PlInitFails"
+
+# A row of its tables: { 100, CLAP_PARAM_IS_AUTOMATABLE, "Gain", "main", -60.0, 12.0, 0.0 },
+_PARAM_ROW = re.compile(r'\{\s*(\d+),\s*([A-Z_|\s0-9]+),\s*"([^"]*)",\s*"[^"]*",\s*'
+                        r'([-+\d.eE]+),\s*([-+\d.eE]+),\s*([-+\d.eE]+)\s*\}')
+# { 10, "Main In", CLAP_AUDIO_PORT_IS_MAIN, 2, CLAP_PORT_STEREO, 20 },
+_PORT_ROW = re.compile(r'\{\s*\d+,\s*"[^"]*",\s*[A-Z_0-9|\s]+,\s*(\d+),')
+
+
+def _table(text: str, marker: str) -> str:
+    """The ``{...};`` initialiser that follows the comment ``/* <marker>: ...``."""
+    start = text.index(f"/* {marker}:")
+    return text[start:text.index("};", start)]
+
+
+def pl_params_declared() -> dict:
+    """What PlParamsClap.c declares for org.pluginary.test.PlParams."""
+    text = PL_PARAMS_SOURCE.read_text()
+    rows = _PARAM_ROW.findall(_table(text, "PARAMS"))
+    assert len(rows) == 3, rows
+    inputs = [int(c) for c in _PORT_ROW.findall(_table(text, "AUDIO INPUTS"))]
+    outputs = [int(c) for c in _PORT_ROW.findall(_table(text, "AUDIO OUTPUTS"))]
+    assert (len(inputs), len(outputs)) == (2, 1), (inputs, outputs)
+    defines = dict(re.findall(r"#define (PL_NUM_NOTE_\w+) (\d+)", text))
+    return {
+        "all_ids": [row[0] for row in rows],
+        "hidden_ids": [row[0] for row in rows if "CLAP_PARAM_IS_HIDDEN" in row[1]],
+        "readonly_ids": [row[0] for row in rows if "CLAP_PARAM_IS_READONLY" in row[1]],
+        "parameters": [{"id": i, "name": n, "min": float(lo), "max": float(hi),
+                        "default": float(d)}
+                       for i, flags, n, lo, hi, d in rows if "CLAP_PARAM_IS_HIDDEN" not in flags],
+        "audio_inputs": sum(inputs), "audio_outputs": sum(outputs),
+        "midi_inputs": int(defines["PL_NUM_NOTE_INPUTS"]),
+        "midi_outputs": int(defines["PL_NUM_NOTE_OUTPUTS"]),
+    }
+
+
+def test_the_pl_params_source_is_what_the_tests_expect(test_plugins):
+    """The brief of the test plugin, checked against its source and the build's record."""
+    declared = pl_params_declared()
+    assert declared["all_ids"] == ["100", "200", "300"]
+    assert (declared["hidden_ids"], declared["readonly_ids"]) == (["200"], ["300"])
+    assert [p["id"] for p in declared["parameters"]] == ["100", "300"]
+    assert declared["parameters"][0] == {"id": "100", "name": "Gain", "min": -60.0, "max": 12.0,
+                                         "default": 0.0}
+    built = test_plugins["PlParams"]
+    assert built.clap_ids == (PL_PARAMS, PL_INIT_FAILS)
+    assert (built.num_parameters, built.audio_inputs, built.audio_outputs, built.midi_input) == (
+        len(declared["all_ids"]), declared["audio_inputs"], declared["audio_outputs"],
+        declared["midi_inputs"] > 0)
+
+
+def test_full_scan_reads_params_ports_note_ports_and_a_failed_init(run_cli, test_plugins):
+    library = test_plugins["PlParams"]
+    declared = pl_params_declared()
+    result = run_cli("scan", str(library.path("clap")), "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = by_uid(run_cli)
+    assert set(listed) == set(library.clap_ids)
+    assert {r["file_path"] for r in listed.values()} == {str(library.path("clap"))}
+
+    # One plugin of the library cannot be initialised: the library (one candidate, one
+    # status) is failed at tier 2, with a cause naming that plugin.
+    cause = f"cannot instantiate {PL_INIT_FAILS}: init() returned false"
+    for uid, record in listed.items():
+        assert (record["status"], record["cause"]) == ("failed", cause), uid
+    shown = run_cli("show", f"clap:{PL_INIT_FAILS}", "--json").json()
+    assert (shown["status"], shown["cause"]) == ("failed", cause)
+
+    # PlParams itself was created: its tier-2 data is kept.
+    params = listed[PL_PARAMS]
+    assert params["tier"] == 2
+    assert parameters_of(params) == declared["parameters"]
+    ids = [p["id"] for p in params["parameters"]]
+    assert ids == ["100", "300"], "real clap_ids, the hidden one left out, the read-only kept"
+    assert not set(declared["hidden_ids"]) & set(ids)
+    # Channel totals over every port of a direction: main stereo + mono sidechain in.
+    assert (params["audio_inputs"], params["audio_outputs"]) == (
+        declared["audio_inputs"], declared["audio_outputs"]) == (3, 2)
+    assert (params["midi_inputs"], params["midi_outputs"]) == (
+        declared["midi_inputs"], declared["midi_outputs"]) == (1, 0)
+    assert (params["name"], params["vendor"]) == ("PlParams", "Pluginary Test")
+
+    # PlInitFails keeps what tier 1 read from its descriptor, and nothing more.
+    fails = listed[PL_INIT_FAILS]
+    assert (fails["name"], fails["vendor"]) == ("PlInitFails", "Pluginary Test")
+    assert not fails.get("parameters")
+    assert fails.get("audio_inputs") is None and fails.get("midi_inputs") is None
+
+    text = run_cli("show", f"clap:{PL_PARAMS}")
+    assert text.exit_code == 0 and "3 in / 2 out" in text.stdout
+
+
+def test_quick_scan_of_pl_params_stays_at_tier_1(run_cli, test_plugins):
+    library = test_plugins["PlParams"]
+    result = run_cli("scan", str(library.path("clap")), "--quick", "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = by_uid(run_cli)
+    assert set(listed) == set(library.clap_ids)
+    for uid, record in listed.items():
+        assert record["tier"] == 1, "--quick never creates a plugin, so init() is not called"
+        assert record.get("status", "ok") == "ok" and not record.get("cause"), uid
+        assert not record.get("parameters"), uid
+        assert record.get("audio_inputs") is None and record.get("midi_inputs") is None, uid
+
+
 def test_quick_scan_of_torture_plugins_crashes_only_at_load(run_cli, test_plugins):
     """DPF builds a quiet "dummy" instance in clap_entry.init and the torture plugins misbehave
     only when really created, so at tier 1 only the static initialiser crash shows."""
@@ -180,8 +291,11 @@ def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugin
     not_clap = run_cli("show", "NotAPlugin.clap", "--json").json()
     assert (not_clap["status"], not_clap["tier"]) == ("failed", 1)
     counts = run_cli("status", "--json").json()["formats"]["clap"]
-    # ok: PlGain, PlStderrFlood, PlMulti's two plugins; failed: NotAPlugin.clap.
-    assert counts == {"ok": 4, "crashed": 4, "timeout": 2, "failed": 1}
+    # ok: PlGain, PlStderrFlood, PlMulti's two plugins; failed: NotAPlugin.clap and both
+    # plugins of PlParams.clap (PlInitFails's init() returns false).
+    assert counts == {"ok": 4, "crashed": 4, "timeout": 2, "failed": 3}
+    assert {listed[n]["status"] for n in ("PlParams", "PlInitFails")} == {"failed"}
+    assert listed["PlParams"]["tier"] == 2 and listed["PlParams"]["parameters"]
     hits = run_cli("search", "PlCrashSegv", "--json").json()
     assert [h["record"]["name"] for h in hits] == ["PlCrashSegv"]
 
@@ -318,3 +432,51 @@ def test_this_environment_scans_without_a_plugin_host():
     import importlib.util
 
     assert importlib.util.find_spec("pedalboard") is None
+
+
+ZAM_CLAP = Path("/usr/lib/clap")
+
+
+def lv2_controls(uri: str) -> list[dict[str, str]]:
+    """The control ports (inputs, then outputs, in port order) lv2info reports for ``uri``:
+    DPF builds a plugin's LV2 ports and its CLAP parameters from one parameter list."""
+    assert shutil.which("lv2info"), "lv2info is missing: apt-get install lilv-utils"
+    text = subprocess.run(["lv2info", uri], check=True, capture_output=True, text=True).stdout
+    ports: list[dict[str, str]] = []
+    for block in text.split("\n\tPort ")[1:]:
+        fields = dict(re.findall(r"^\t\t(Symbol|Name|Minimum|Maximum|Default):\s*(.*)$", block,
+                                 re.M))
+        # DPF adds LV2-only ports named lv2_* (lv2_latency reports latency): no CLAP parameter.
+        if "lv2core#ControlPort" in block and not fields.get("Symbol", "").startswith("lv2_"):
+            fields["output"] = "yes" if "lv2core#OutputPort" in block else ""
+            ports.append(fields)
+    return ports
+
+
+def test_debians_zam_clap_builds_at_tier_2_match_their_lv2_builds(run_cli):
+    """Real third-party CLAPs: zam-plugins ships CLAP builds of its 17 plugins. Each one's
+    parameters (read by creating the plugin) must be the control ports of its LV2 build, which
+    lilv reads from Turtle: the same names, ranges and defaults from two independent readers."""
+    libraries = sorted(ZAM_CLAP.glob("Za[mM]*.clap"))
+    assert len(libraries) == 17, "apt-get install zam-plugins"
+    result = run_cli("scan", str(ZAM_CLAP), "--format", "clap", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": 17}
+    listed = by_uid(run_cli)
+    assert len(listed) == 17
+    compared = 0
+    for record in listed.values():
+        assert record["tier"] == 2 and record["vendor"] == "Damien Zammit", record["uid"]
+        name = record["name"]
+        controls = lv2_controls(f"urn:zamaudio:{name}")
+        params = record.get("parameters", [])
+        assert [p["name"] for p in params] == [c["Name"] for c in controls], name
+        for ours, theirs in zip(params, controls, strict=True):
+            for key, field in (("min", "Minimum"), ("max", "Maximum"), ("default", "Default")):
+                if field not in theirs:  # LV2 output ports may declare no default; CLAP has one
+                    assert key == "default" and theirs["output"], (name, theirs)
+                    continue
+                assert abs(ours[key] - float(theirs[field])) <= 1e-4 * max(
+                    1.0, abs(float(theirs[field]))), (name, ours, theirs)
+            compared += 1
+    assert compared > 100

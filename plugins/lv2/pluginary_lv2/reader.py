@@ -302,9 +302,11 @@ class World:
                         default=_number(default[index]), min=_number(low[index]),
                         max=_number(high[index]), unit=self.unit(plugin, port)))
             elif lib.lilv_port_is_a(plugin, port, is_a["AudioPort"]):
-                # A sidechain is not a main input: counted apart, as VST3's aux buses are.
-                side = lib.lilv_port_has_property(plugin, port, is_a["isSideChain"])
-                ports.add("sidechain" if side else "audio", is_input)
+                # Counted in the totals, as VST3's aux buses and CLAP's non-main ports are, and
+                # apart too, so a host can tell a sidechain from a second main input.
+                ports.add("audio", is_input)
+                if lib.lilv_port_has_property(plugin, port, is_a["isSideChain"]):
+                    ports.add("sidechain", is_input)
             elif lib.lilv_port_is_a(plugin, port, is_a["CVPort"]):
                 ports.add("cv", is_input)
             elif lib.lilv_port_is_a(plugin, port, atom) or lib.lilv_port_is_a(plugin, port,

@@ -19,6 +19,7 @@ Output layout (``root`` is the cache entry or the ``out_dir`` passed in)::
                                                    (two audio module classes in one module)
     root/special/clap/NotAPlugin.clap              (a plain shared library)
     root/special/clap/PlMulti.clap                 (two plugins in one file)
+    root/special/clap/PlParams.clap                (PlParams with params/ports, PlInitFails)
 """
 
 from __future__ import annotations
@@ -206,7 +207,11 @@ PL_MULTI_VST3_CLASS_IDS = (
 )
 
 # Things in special/ that are not DPF plugins.
-_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti", "PlMultiVst3")
+_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti", "PlMultiVst3", "PlParams")
+
+# The plugins of src/special/PlParamsClap.c, in factory order: the first offers clap.params,
+# clap.audio-ports and clap.note-ports, the second's init() returns false.
+PL_PARAMS_CLAP_IDS = ("org.pluginary.test.PlParams", "org.pluginary.test.PlInitFails")
 
 
 @dataclass(frozen=True)
@@ -677,6 +682,8 @@ def _plan(
         stage1.append(_Job("NotAPlugin [clap]", _c_lib_argv(tc, "NotAPlugin.c", lib), lib))
         multi = special / "clap" / "PlMulti.clap"
         stage1.append(_Job("PlMulti [clap]", _c_lib_argv(tc, "PlMultiClap.c", multi), multi))
+        params = special / "clap" / "PlParams.clap"
+        stage1.append(_Job("PlParams [clap]", _c_lib_argv(tc, "PlParamsClap.c", params), params))
         if "NotAPlugin" in [b.name for b in built]:
             idx = [b.name for b in built].index("NotAPlugin")
             old = built[idx]
@@ -712,6 +719,32 @@ def _plan(
                 midi_input=False,
                 description="One CLAP file with two plugins (PlMultiA, PlMultiB); not DPF-based",
                 formats={"clap": BuiltFormat("clap", multi, multi)},
+            )
+        )
+        built.append(
+            BuiltPlugin(
+                name="PlParams",
+                category="special",
+                behaviour="params-and-init-failure",
+                maker="Pluginary Test",
+                uri=None,
+                clap_ids=PL_PARAMS_CLAP_IDS,
+                unique_id=None,
+                vst3_class_id=None,
+                # What org.pluginary.test.PlParams declares (PlParamsClap.c's tables):
+                # 3 parameters (one hidden), 2 + 1 input channels, 2 output channels.
+                num_parameters=3,
+                audio_inputs=3,
+                audio_outputs=2,
+                is_instrument=False,
+                midi_input=True,
+                description=(
+                    "One CLAP file with two plugins: PlParams (clap.params with ids 100, 200"
+                    " hidden, 300 read-only; a stereo main input, a mono sidechain input, a"
+                    " stereo main output; one note input port) and PlInitFails (init() returns"
+                    " false); not DPF-based"
+                ),
+                formats={"clap": BuiltFormat("clap", params, params)},
             )
         )
     order = {"vst3": 0, "lv2": 1, "clap": 2, "ladspa": 3}

@@ -81,6 +81,16 @@ def test_special_files(test_plugins: TestPluginSet) -> None:
         "org.pluginary.test.PlMultiA",
         "org.pluginary.test.PlMultiB",
     )
+    assert test_plugins["PlParams"].clap_ids == (
+        "org.pluginary.test.PlParams",
+        "org.pluginary.test.PlInitFails",
+    )
+    assert sorted(p.name for p in (special / "clap").iterdir()) == [
+        "NotAPlugin.clap",
+        "PlMulti.clap",
+        "PlParams.clap",
+    ]
+    assert sorted(test_plugins.names("special", "clap")) == ["NotAPlugin", "PlMulti", "PlParams"]
 
 
 def _dynamic_symbols(path: Path) -> set[str]:
