@@ -654,26 +654,16 @@ def _plan(
             )
         )
         built.append(
-            BuiltPlugin(
-                name="PlMultiVst3",
-                category="special",
-                behaviour="multi-class",
-                maker="Pluginary Test",
-                uri=None,
-                clap_ids=(),
-                unique_id=None,
-                vst3_class_id=None,
-                num_parameters=None,
-                audio_inputs=None,
-                audio_outputs=None,
-                is_instrument=False,
-                midi_input=False,
-                description=(
+            dataclasses.replace(
+                _special(
+                    "PlMultiVst3",
+                    "multi-class",
                     "One VST3 module with two audio module classes (PlMulti A: Fx|Delay,"
                     " PlMulti B: Instrument|Synth) and a controller class; metadata only"
-                    " (createInstance returns kNotImplemented); not DPF-based"
+                    " (createInstance returns kNotImplemented); not DPF-based",
+                    {"vst3": BuiltFormat("vst3", multi_vst3, multi_vst3_so)},
                 ),
-                formats={"vst3": BuiltFormat("vst3", multi_vst3, multi_vst3_so)},
+                maker="Pluginary Test",
                 vst3_class_ids=PL_MULTI_VST3_CLASS_IDS,
             )
         )
