@@ -15,6 +15,11 @@ Usage (see bench/README.md, "Scanning")::
     python3 -m venv /tmp/peer-venv
     /tmp/peer-venv/bin/pip install pedalboard-pluginary==1.1.6 rich click
     /tmp/bench-scan/bin/python bench/scan_vst3.py --n 100 400 [--zam] [--json out.json]
+    /tmp/bench-scan/bin/python bench/scan_vst3.py --rescan-only --rescan-quick --runs 3
+
+The rescan set's scans run the CLI in a small wrapper (:data:`RUSAGE_WRAPPER`), which reports
+the scan parent's own CPU (``getrusage(RUSAGE_SELF)``) apart from its reaped workers'
+(``RUSAGE_CHILDREN``), and the parent's exact peak RSS (``ru_maxrss``).
 
 /usr/lib/vst3 is only read, never modified.
 """
@@ -104,10 +109,81 @@ def run_timed(cmd: list[str], *, env: dict[str, str] | None = None, timeout: flo
             "stderr": err.read().decode(errors="replace")}
 
 
+# ``pluginary ARGS`` as the console script runs it (``sys.exit(pluginary.cli.run())``, same
+# argv, same exit code, same catalogue), then the process's own resource usage and that of its
+# reaped children (the scan workers: the pool waits for every one before ``run`` returns) as
+# JSON into the file named by the first argument. Run with ``python -P`` so that the cwd cannot
+# shadow the installed package.
+RUSAGE_WRAPPER = r"""
+import json, resource, sys, time
+out, args = sys.argv[1], sys.argv[2:]
+sys.argv = ["pluginary", *args]
+t = time.monotonic()
+from pluginary.cli import run
+rc = run(args)
+wall = time.monotonic() - t
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(out, "w") as f:
+    json.dump({"rc": rc, "run_wall_s": wall,
+               "self": {"utime": me.ru_utime, "stime": me.ru_stime, "maxrss_kb": me.ru_maxrss},
+               "children": {"utime": kids.ru_utime, "stime": kids.ru_stime,
+                            "maxrss_kb": kids.ru_maxrss}}, f)
+sys.stdout.flush()
+sys.exit(rc)
+"""
+
+
+def script_python(script: str) -> str:
+    """The interpreter of a console script (its ``#!`` line), else this one."""
+    path = shutil.which(script) or script
+    try:
+        with open(path, "rb") as f:
+            first = f.readline().decode(errors="replace").strip()
+    except OSError:
+        return sys.executable
+    if first.startswith("#!") and len(first.split()) == 1 and Path(first[2:]).is_file():
+        return first[2:]
+    return sys.executable
+
+
+def cpu_fields(usage: dict | None) -> dict:
+    """parent/workers CPU seconds, the parent's share of the two, peak RSS (MB)."""
+    if not usage:
+        return {"parent_cpu_s": None, "workers_cpu_s": None, "parent_share": None,
+                "parent_peak_rss_mb": None, "workers_peak_rss_mb": None, "run_wall_s": None}
+    me, kids = usage["self"], usage["children"]
+    parent = me["utime"] + me["stime"]
+    workers = kids["utime"] + kids["stime"]
+    return {"parent_cpu_s": round(parent, 3), "parent_user_s": round(me["utime"], 3),
+            "parent_sys_s": round(me["stime"], 3), "workers_cpu_s": round(workers, 3),
+            "parent_share": round(parent / (parent + workers), 4) if parent + workers else None,
+            "parent_peak_rss_mb": round(me["maxrss_kb"] / 1024, 1),
+            "workers_peak_rss_mb": round(kids["maxrss_kb"] / 1024, 1),
+            "run_wall_s": round(usage["run_wall_s"], 3)}
+
+
 def pluginary_scan(pluginary: str, db: Path, paths: list[Path], *extra: str,
-                   timeout: float = 3600, on_poll=None) -> dict:
-    cmd = [pluginary, "--db", str(db), "scan", *map(str, paths), "--json", *extra]
-    r = run_timed(cmd, timeout=timeout, on_poll=on_poll)
+                   timeout: float = 3600, on_poll=None, rusage: bool = False) -> dict:
+    """``pluginary --db DB scan PATHS --json EXTRA``. With ``rusage`` it runs in
+    :data:`RUSAGE_WRAPPER` and the result also holds :func:`cpu_fields`."""
+    args = ["--db", str(db), "scan", *map(str, paths), "--json", *extra]
+    if not rusage:
+        r = run_timed([pluginary, *args], timeout=timeout, on_poll=on_poll)
+    else:
+        fd, usage_file = tempfile.mkstemp(prefix="bench-rusage-", suffix=".json")
+        os.close(fd)
+        try:
+            r = run_timed([script_python(pluginary), "-P", "-c", RUSAGE_WRAPPER, usage_file,
+                           *args], timeout=timeout, on_poll=on_poll)
+            try:
+                usage = json.loads(Path(usage_file).read_text())
+            except ValueError:
+                usage = None
+        finally:
+            Path(usage_file).unlink(missing_ok=True)
+        r.update(cpu_fields(usage))
+        r["wall_s"] = r["seconds"]
     try:
         r["report"] = json.loads(r["stdout"])
     except ValueError:
@@ -115,6 +191,18 @@ def pluginary_scan(pluginary: str, db: Path, paths: list[Path], *extra: str,
     if r["rc"] != 0:
         sys.stderr.write(f"pluginary exited {r['rc']}: {r['stderr'][-2000:]}\n")
     return r
+
+
+CPU_KEYS = ("wall_s", "run_wall_s", "parent_cpu_s", "parent_user_s", "parent_sys_s",
+            "workers_cpu_s", "parent_share", "parent_peak_rss_mb", "workers_peak_rss_mb")
+
+
+def cpu_line(r: dict) -> str:
+    if r.get("parent_cpu_s") is None:
+        return "parent CPU n/a (the wrapper wrote no usage)"
+    return (f"parent CPU {r['parent_cpu_s']:.2f} s (user {r['parent_user_s']:.2f} + sys "
+            f"{r['parent_sys_s']:.2f}), workers CPU {r['workers_cpu_s']:.2f} s, parent share "
+            f"{r['parent_share']:.3f}, parent peak RSS {r['parent_peak_rss_mb']} MB")
 
 
 def catalogue_counts(db: Path) -> dict:
@@ -333,22 +421,40 @@ def rescan_5000(args) -> dict:
     make_copies(folder, args.rescan_n, [smallest])
     print(f"\n== rescan set: {args.rescan_n} copies of {smallest.name} "
           f"({time.monotonic() - t:.1f} s)", flush=True)
-    db = fresh(args.workdir / "rescan-5000.db")
+    db = args.workdir / "rescan-5000.db"
     extra = ("--quick",) if args.rescan_quick else ()
-    first = pluginary_scan(args.pluginary, db, [folder], *extra)
-    print(f"first scan: {first['seconds']:.2f} s, peak RSS {first['peak_rss_mb']} MB",
-          flush=True)
+    keys = ("seconds", "rc", "peak_rss_mb", "report", *CPU_KEYS)
+    firsts = []
+    for i in range(args.runs):
+        # Every first scan goes into a fresh catalogue; the rescans use the last one.
+        first = pluginary_scan(args.pluginary, fresh(db), [folder], *extra, rusage=True)
+        firsts.append({k: first.get(k) for k in keys})
+        firsts[-1]["catalogue"] = catalogue_counts(db) if db.exists() else None
+        print(f"first scan{f' {i + 1}/{args.runs}' if args.runs > 1 else ''}: "
+              f"{first['seconds']:.2f} s, peak RSS {first['peak_rss_mb']} MB; "
+              f"{cpu_line(first)}", flush=True)
     runs = []
     for _ in range(3):
-        r = pluginary_scan(args.pluginary, db, [folder], *extra)
-        runs.append({k: r[k] for k in ("seconds", "rc", "peak_rss_mb", "report")})
+        r = pluginary_scan(args.pluginary, db, [folder], *extra, rusage=True)
+        runs.append({k: r.get(k) for k in keys})
         print(f"unchanged rescan: {r['seconds']:.2f} s (report "
               f"{r['report'] and r['report']['seconds']} s, unchanged "
               f"{r['report'] and r['report']['unchanged']}, loaded "
-              f"{r['report'] and r['report']['loaded']})", flush=True)
+              f"{r['report'] and r['report']['loaded']}); {cpu_line(r)}", flush=True)
     return {"n": args.rescan_n, "bundle": smallest.name, "quick": args.rescan_quick,
-            "first": {k: first[k] for k in ("seconds", "rc", "peak_rss_mb", "report")},
+            "first": firsts[0], "first_runs": firsts, "first_median": median_fields(firsts),
             "rescans": runs, "catalogue": catalogue_counts(db)}
+
+
+def median_fields(runs: list[dict]) -> dict:
+    """The median of each CPU/wall measure over the first-scan runs."""
+    out = {}
+    for k in CPU_KEYS:
+        vals = sorted(r[k] for r in runs if r.get(k) is not None)
+        if vals:
+            mid = len(vals) // 2
+            out[k] = vals[mid] if len(vals) % 2 else round((vals[mid - 1] + vals[mid]) / 2, 4)
+    return out
 
 
 def print_table(results: list[dict]) -> None:
@@ -363,6 +469,25 @@ def print_table(results: list[dict]) -> None:
               f"{r['rescan']['seconds']:.2f} | {r['raw']['seconds']:.2f} | {ps} | "
               f"{ra['peer/full']} | {ra['peer/quick']} | {ra['full/raw']} | "
               f"{max(r['full']['peak_rss_mb'], r['quick']['peak_rss_mb'])} |")
+
+
+def print_rescan_summary(r: dict) -> None:
+    print(f"\n| rescan set ({r['n']} x {r['bundle']}{', --quick' if r['quick'] else ''}) | "
+          "wall s | parent CPU s | workers CPU s | parent share | parent peak RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- |")
+
+    def row(name: str, x: dict) -> None:
+        f = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+        print(f"| {name} | {f(x.get('wall_s'), '.2f')} | {f(x.get('parent_cpu_s'), '.2f')} | "
+              f"{f(x.get('workers_cpu_s'), '.2f')} | {f(x.get('parent_share'), '.3f')} | "
+              f"{f(x.get('parent_peak_rss_mb'), '')} |")
+
+    for i, x in enumerate(r["first_runs"], 1):
+        row(f"first scan {i}", x)
+    if len(r["first_runs"]) > 1:
+        row("first scan, median", r["first_median"])
+    for i, x in enumerate(r["rescans"], 1):
+        row(f"unchanged rescan {i}", x)
 
 
 def main() -> None:
@@ -381,10 +506,20 @@ def main() -> None:
                     help="candidates in the unchanged-rescan set (0: skip)")
     ap.add_argument("--rescan-quick", action="store_true",
                     help="scan the rescan set with --quick (the first scan is much cheaper)")
+    ap.add_argument("--rescan-only", action="store_true",
+                    help="only the rescan set: no N sweep, no peer")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="first scans of the rescan set, each into a fresh catalogue")
     ap.add_argument("--zam", action="store_true",
                     help="also scan /usr/lib/vst3 itself, ZamVerb included (minutes)")
     ap.add_argument("--zam-timeout", type=float, default=900)
     args = ap.parse_args()
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if args.rescan_only:
+        if not args.rescan_n:
+            ap.error("--rescan-only needs --rescan-n > 0")
+        args.n, args.skip_peer = [], True
     args.workdir.mkdir(parents=True, exist_ok=True)
 
     out: dict = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "cores": os.cpu_count(),
@@ -399,7 +534,10 @@ def main() -> None:
         z = zam_set(args.pluginary, args.workdir, args.zam_timeout)
         out["zam"] = {k: v for k, v in z.items() if k not in ("stdout", "stderr")}
         print(json.dumps(out["zam"], indent=1, default=str))
-    print_table(out["sizes"])
+    if out["sizes"]:
+        print_table(out["sizes"])
+    if "rescan_5000" in out:
+        print_rescan_summary(out["rescan_5000"])
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=str))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -19,6 +20,7 @@ from .models import (
     Installation,
     MigrationReport,
     PluginRecord,
+    PluginSummary,
     Product,
     ScanInfo,
     ScanJob,
@@ -52,6 +54,12 @@ class Catalogue(Protocol):
         self, *, format: str | None = None, status: str | None = None, limit: int | None = None
     ) -> builtins.list[PluginRecord]:
         """All records, optionally filtered, ordered by name."""
+        ...
+
+    def summaries(self) -> builtins.list[PluginSummary]:
+        """Every installation of every plugin, light: identity, name, vendor, path, fingerprint
+        and status, no parameters. What the scan engine reads at the end of a scan, so its cost
+        does not grow with the parameters stored."""
         ...
 
     def installations(self, key: str | None = None) -> builtins.list[Installation]:
@@ -108,13 +116,26 @@ class Catalogue(Protocol):
         """What is remembered about every candidate path (for change detection and budgets)."""
         ...
 
+    def scan_lock(self, *, wait: bool = False) -> AbstractContextManager[None]:
+        """Hold the catalogue's one scan lock for the ``with`` block.
+
+        One scan writes a catalogue at a time, whoever starts it (the CLI, the web UI, a remote
+        agent). The lock dies with its process, so a scan killed with ``kill -9`` never leaves
+        it held. When another process holds it: with ``wait`` block until it is free, else
+        raise :class:`pluginary.errors.ScanRunningError` naming the holder. SQLite uses an OS
+        file lock beside the catalogue; a server database can use an advisory lock.
+        """
+        ...
+
     def begin_scan(self, *, formats: Sequence[str], roots: Sequence[str],
                    options: dict[str, Any]) -> int:
         """Start a scan row; returns its id."""
         ...
 
     def unfinished_scan(self) -> ScanInfo | None:
-        """The newest scan that never finished (its parent was killed), if any."""
+        """The newest scan that never finished (its parent was killed), if any. Only meaningful
+        while holding :meth:`scan_lock`: then no scan is running, so a ``running`` row is a dead
+        one."""
         ...
 
     def add_jobs(self, scan_id: int,
@@ -126,12 +147,13 @@ class Catalogue(Protocol):
         """Every job of a scan, in the order they were added."""
         ...
 
-    def mark_running(self, job_ids: Sequence[int]) -> None:
-        """Journal that these jobs were handed to workers."""
-        ...
-
-    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome]) -> None:
-        """In one transaction: upsert the records, the candidate states and finish the jobs."""
+    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome], *,
+                        running: Sequence[int] = ()) -> None:
+        """In one transaction: mark the jobs in ``running`` as handed to workers, upsert the
+        records and candidate states, and finish the outcomes' jobs. An installation at an
+        outcome's path whose plugin the outcome's records no longer name (a class id changed, a
+        bundle dropped a plugin) becomes ``missing``. One transaction, so after ``kill -9`` a job
+        is never finished without being stored, nor stored as running after it finished."""
         ...
 
     def mark_missing(self, paths: Sequence[str]) -> int:
@@ -139,7 +161,8 @@ class Catalogue(Protocol):
         ...
 
     def finish_scan(self, scan_id: int, *, status: str) -> None:
-        """Close a scan row (``finished``, ``interrupted`` or ``failed``)."""
+        """Close a scan row: ``finished``, or ``abandoned`` (a new scan started with
+        ``--no-resume`` instead of resuming it)."""
         ...
 
     def status_counts(self) -> dict[str, dict[str, int]]:

@@ -87,3 +87,11 @@ class TransientError(PluginaryError):
     """A failure that may go away if the same operation is tried again (see pluginary.retry)."""
 
     exit_code = 11
+
+
+class ScanRunningError(PluginaryError):
+    """Another scan holds the catalogue's scan lock (one scan per catalogue at a time)."""
+
+    exit_code = 12
+    default_hint = ("wait for it to finish, or run 'pluginary scan --wait' to start as soon as "
+                    "it does")

@@ -117,6 +117,25 @@ class PluginRecord(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
         return f"{self.format}:{self.uid}"
 
 
+class PluginSummary(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One installation of a plugin, without its parameters: what the scan engine needs at the
+    end of a scan (product linking, rules), read without unpacking thousands of parameters."""
+
+    format: str
+    uid: str
+    name: str
+    vendor: str = ""
+    #: The installation's path: the bundle folder, or the file for single-file formats.
+    path: str = ""
+    fingerprint: Fingerprint | None = None
+    status: Status = Status.OK
+
+    @property
+    def key(self) -> str:
+        """``format:uid``, as :attr:`PluginRecord.key`."""
+        return f"{self.format}:{self.uid}"
+
+
 class Product(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One product across formats: the records of ZamComp as VST3, LV2 and LADSPA, linked.
 
@@ -332,6 +351,7 @@ ScanEvent = ScanStarted | ScanProgress | ScanFinished
 #: The structs whose JSON Schema is published under docs/schema/.
 PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     PluginRecord,
+    PluginSummary,
     Product,
     Candidate,
     LoadResult,

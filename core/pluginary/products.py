@@ -25,8 +25,25 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
-from .models import PluginRecord, Product
+from .models import Product
+
+
+class Linkable(Protocol):
+    """What linking reads of a plugin: a :class:`~pluginary.models.Linkable`, or the light
+    :class:`~pluginary.models.PluginSummary` the catalogue lists without parameters."""
+
+    @property
+    def format(self) -> str: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def vendor(self) -> str: ...
+    @property
+    def key(self) -> str: ...
 
 #: Words naming a format, dropped from names (``ZamComp LV2``, ``Reverb (LADSPA)``).
 FORMAT_WORDS = frozenset({"vst", "vst2", "vst3", "clap", "lv2", "ladspa", "dssi", "au", "auv2",
@@ -101,7 +118,7 @@ def normalise_name(name: str) -> str:
     return "".join(words)
 
 
-def dpf_unique_id(record: PluginRecord) -> int | None:
+def dpf_unique_id(record: Linkable) -> int | None:
     """The ``DISTRHO_PLUGIN_UNIQUE_ID`` a record declares, where it can be read: from a DPF
     VST3 class id (its third uint32, little-endian), or a LADSPA UniqueID (which DPF sets to
     the same number; any LADSPA id is a candidate, the match with a VST3 id decides)."""
@@ -116,7 +133,7 @@ def dpf_unique_id(record: PluginRecord) -> int | None:
     return None
 
 
-def name_key(record: PluginRecord) -> str:
+def name_key(record: Linkable) -> str:
     """``vendor/name``, both normalised: the name-link key and the base of a product key."""
     return f"{normalise_vendor(record.vendor)}/{normalise_name(record.name)}"
 
@@ -124,7 +141,7 @@ def name_key(record: PluginRecord) -> str:
 class _Groups:
     """Union-find over record indexes, each root knowing its formats and link kinds."""
 
-    def __init__(self, records: Sequence[PluginRecord]) -> None:
+    def __init__(self, records: Sequence[Linkable]) -> None:
         self.parent = list(range(len(records)))
         self.formats = [{r.format} for r in records]
         self.links: list[set[str]] = [set() for _ in records]
@@ -155,13 +172,13 @@ class _Groups:
         return True
 
 
-def _preference(record: PluginRecord) -> tuple[int, str, str]:
+def _preference(record: Linkable) -> tuple[int, str, str]:
     rank = (FORMAT_PREFERENCE.index(record.format) if record.format in FORMAT_PREFERENCE
             else len(FORMAT_PREFERENCE))
     return (rank, record.format, record.uid)
 
 
-def link_products(records: Iterable[PluginRecord]) -> list[Product]:
+def link_products(records: Iterable[Linkable]) -> list[Product]:
     """Every record in exactly one product; products ordered by key, members by key.
 
     Deterministic: the same set of records gives the same products and keys in any order.
@@ -193,7 +210,7 @@ def link_products(records: Iterable[PluginRecord]) -> list[Product]:
     components: dict[int, list[int]] = {}
     for i in range(len(unique)):
         components.setdefault(groups.find(i), []).append(i)
-    built: list[tuple[str, list[PluginRecord], tuple[str, ...]]] = []
+    built: list[tuple[str, list[Linkable], tuple[str, ...]]] = []
     for root, indexes in components.items():
         base = min(keys[i] for i in indexes)
         links = tuple(sorted(groups.links[root])) if len(indexes) > 1 else ()
@@ -210,7 +227,7 @@ def link_products(records: Iterable[PluginRecord]) -> list[Product]:
     return sorted(products, key=lambda p: p.key)
 
 
-def make_product(key: str, members: Sequence[PluginRecord], links: tuple[str, ...] = ()
+def make_product(key: str, members: Sequence[Linkable], links: tuple[str, ...] = ()
                  ) -> Product:
     """A product of ``members``: name and vendor from the preferred format (VST3 first)."""
     ordered = sorted(members, key=_preference)

@@ -152,7 +152,7 @@ def products_by_member(catalogue: Catalogue) -> dict[str, Product]:
     some plugin has none, e.g. a catalogue migrated, or written, since its last scan."""
     index = product_index(catalogue.products())
     if len(index) != catalogue.info().plugins:
-        index = product_index(link_products(catalogue.list()))
+        index = product_index(link_products(catalogue.summaries()))
     return index
 
 
@@ -161,7 +161,7 @@ def product_of(catalogue: Catalogue, record: PluginRecord) -> Product | None:
     stored = catalogue.products(member=record.key)
     if stored:
         return stored[0]
-    return product_index(link_products(catalogue.list())).get(record.key)
+    return product_index(link_products(catalogue.summaries())).get(record.key)
 
 
 def list_products(catalogue: Catalogue, records: Sequence[PluginRecord], limit: int | None,

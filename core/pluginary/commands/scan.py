@@ -14,7 +14,8 @@ from ..errors import UsageError
 from ..models import ScanEvent, ScanFinished, ScanProgress, ScanStarted, Status
 from ..output import emit_json, emit_table
 from ..registry import CommandRegister
-from ..scan.engine import ScanOptions, ScanReport, run_scan
+from ..scan.engine import run_scan
+from ..scan.options import ScanOptions, ScanReport
 from .common import JsonFlag, session, wants_json
 
 if TYPE_CHECKING:
@@ -68,7 +69,11 @@ def scan(
         "--jobs", "-j", min=1, help="Worker processes (default: one per core, fewer when "
         "memory is short).")] = None,
     resume: Annotated[bool, typer.Option(
-        "--resume/--no-resume", help="Continue an interrupted scan (the default).")] = True,
+        "--resume/--no-resume", help="Continue an interrupted scan (the default); "
+        "--no-resume closes it as abandoned and starts afresh.")] = True,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="If another scan is running on this catalogue, wait for it to finish "
+        "instead of exiting with code 12.")] = False,
     json: JsonFlag = False,
 ) -> None:
     if quick and deep:
@@ -77,7 +82,7 @@ def scan(
     options = ScanOptions(
         paths=tuple(paths or ()), formats=tuple(format or ()), defaults=defaults, quick=quick,
         deep=deep, timeout=timeout, base_timeout=base_timeout, retry=parse_statuses(retry),
-        jobs=jobs, resume=resume)
+        jobs=jobs, resume=resume, wait=wait)
     as_json = wants_json(ctx, json)
     display = Progress(enabled=not as_json and s.verbosity >= 0)
     try:

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..models import CandidateState, Fingerprint
+from ..models import CandidateState, Fingerprint, Status
 
 #: The base idle limit per tier, in seconds: loading metadata should never stall this long.
 BASE_IDLE = {0: 10.0, 1: 10.0, 2: 20.0}
@@ -44,7 +44,10 @@ class Budget:
 
 class BudgetPlanner:
     """Budgets from what the catalogue learned: this candidate's last time, its vendor's typical
-    time, and the size of its binary. ``fixed`` (from --timeout) overrides all of it."""
+    time, and the size of its binary. ``fixed`` (from --timeout) overrides all of it.
+
+    Only ``ok`` loads teach anything: a timed-out load's time is the budget it was killed at, and
+    a crash's is arbitrary, so learning from them would only ratchet budgets upward."""
 
     def __init__(self, states: Mapping[str, CandidateState], *, fixed: float | None = None,
                  base: float | None = None,
@@ -67,8 +70,8 @@ class BudgetPlanner:
             wall = BASE_WALL.get(tier, BASE_WALL[2])
         state = self.states.get(path)
         learned = 0.0
-        if state is not None and state.seconds is not None and state.tier == tier:
-            learned = state.seconds
+        if state is not None and learns(state) and state.tier == tier:
+            learned = state.seconds or 0.0
         if state is not None and state.vendor:
             learned = max(learned, self.vendor_typical.get((state.vendor, tier), 0.0))
         learned = max(learned, self.rule_seconds.get(path, 0.0))
@@ -87,11 +90,16 @@ class BudgetPlanner:
         return state.seconds
 
 
+def learns(state: CandidateState) -> bool:
+    """Whether a candidate's last load time says how long it needs: only an ``ok`` load does."""
+    return state.status is Status.OK and state.seconds is not None
+
+
 def _vendor_typical(states: Iterable[CandidateState]) -> dict[tuple[str, int], float]:
     """The median load time per (vendor, tier), from at least three candidates."""
     samples: dict[tuple[str, int], list[float]] = {}
     for s in states:
-        if s.vendor and s.seconds is not None:
+        if s.vendor and s.seconds is not None and learns(s):
             samples.setdefault((s.vendor, s.tier), []).append(s.seconds)
     return {key: statistics.median(values) for key, values in samples.items()
             if len(values) >= 3}

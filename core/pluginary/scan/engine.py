@@ -12,42 +12,47 @@
    with the jobs they finish, so after ``kill -9`` the next scan resumes: finished jobs are not
    redone, jobs that were in flight are re-run alone as suspects.
 
-The parent process is the only writer of the catalogue; workers only load.
+The parent process is the only writer of the catalogue; workers only load. One scan runs per
+catalogue at a time: the whole scan holds the catalogue's scan lock (``Catalogue.scan_lock``).
 """
 
 from __future__ import annotations
 
-import fnmatch
+import contextlib
 import logging
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import msgspec
 import pluggy
 
 from ..catalogue import Catalogue
-from ..errors import NotFoundError, UsageError
+from ..errors import NotFoundError, ScanRunningError, UsageError
 from ..models import (
     Candidate,
     CandidateState,
     FormatInfo,
     LoadResult,
     PluginRecord,
+    PluginSummary,
     ScanEvent,
     ScanFinished,
+    ScanInfo,
     ScanOutcome,
     ScanProgress,
     ScanStarted,
     Status,
 )
 from ..products import link_products
-from ..registry import Rule, collect_formats, collect_rule_sets
+from ..registry import collect_formats, collect_rule_sets
 from ..requirements import missing_essentials
 from .budget import BudgetPlanner
+from .options import ScanOptions, ScanReport
 from .pool import Failure, Pool, Work, default_pool_size
 from .roots import roots_for
+from .rules import matching_rule
 
 log = logging.getLogger(__name__)
 
@@ -57,42 +62,6 @@ SLOW_SECONDS = 5.0
 #: Commit outcomes at least this often (count or seconds), whichever comes first.
 BATCH_SIZE = 200
 BATCH_SECONDS = 0.5
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    """What ``pluginary scan`` was asked to do."""
-
-    paths: tuple[Path, ...] = ()
-    formats: tuple[str, ...] = ()
-    defaults: bool = False
-    quick: bool = False
-    deep: bool = False
-    timeout: float | None = None
-    base_timeout: float | None = None
-    retry: frozenset[Status] = frozenset()
-    jobs: int | None = None
-    resume: bool = True
-
-
-@dataclass
-class ScanReport:
-    """What a scan did, for the CLI's summary and ``--json``."""
-
-    scan_id: int
-    resumed: bool
-    discovered: int = 0
-    unchanged: int = 0
-    missing: int = 0
-    blocked_skipped: int = 0
-    loaded: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    plugins: int = 0
-    #: Products in the catalogue after linking (``pluginary.products``); a product in several
-    #: formats counts once.
-    products: int = 0
-    seconds: float = 0.0
-    workers_started: int = 0
 
 
 Emit = Callable[[ScanEvent], None]
@@ -124,8 +93,12 @@ class Scan:
         self.final: dict[str, Status] = {}
         self.tally: dict[str, int] = {}  # self.final counted by status, kept up to date
         self.deep_queue: list[Candidate] = []
-        #: Records found in this scan, by candidate path (for rules).
-        self.found: dict[str, tuple[PluginRecord, ...]] = {}
+        #: What this scan found, by candidate path: identity, name and vendor only (for rules;
+        #: the records themselves, parameters and all, are in the catalogue once committed).
+        self.found: dict[str, tuple[PluginSummary, ...]] = {}
+        #: Unfinished jobs of a resumed scan whose format this scan does not cover: they stay
+        #: for a later scan of that format, and the scan row stays open for them.
+        self.left_for_later = 0
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -156,7 +129,9 @@ class Scan:
         return chosen
 
     def roots(self, info: FormatInfo) -> list[Path]:
-        given = [Path(p).expanduser() for p in self.options.paths]
+        # Absolute, so a path typed relative to one folder means the same place to a later scan
+        # or a resume from another; symlinks stay as the user gave them (abspath, not resolve).
+        given = [Path(os.path.abspath(Path(p).expanduser())) for p in self.options.paths]
         for path in given:
             if not path.exists():
                 raise NotFoundError(f"{path} does not exist",
@@ -236,14 +211,6 @@ class Scan:
 
     # -- rules ---------------------------------------------------------------------------------
 
-    def rule_for(self, records: Sequence[PluginRecord]) -> Rule | None:
-        for rule in self.rules:
-            for r in records:
-                if (fnmatch.fnmatchcase(r.key, rule.key) and fnmatch.fnmatchcase(r.vendor,
-                        rule.vendor) and fnmatch.fnmatchcase(r.name, rule.name)):
-                    return rule
-        return None
-
     # -- results -------------------------------------------------------------------------------
 
     def on_result(self, work: Work, result: LoadResult) -> None:
@@ -286,7 +253,9 @@ class Scan:
         self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records))
         self.states[candidate.path] = state
         if records:
-            self.found[candidate.path] = records
+            self.found[candidate.path] = tuple(
+                PluginSummary(format=r.format, uid=r.uid, name=r.name, vendor=r.vendor,
+                              path=candidate.path) for r in records)
         self.done += 1
         self.set_final(candidate.path, state.status)
         if state.status is Status.OK and 2 not in work.tiers and self._wants_deep(
@@ -332,8 +301,9 @@ class Scan:
             return
         outcomes, self.pending = self.pending, []
         running, self.running = self.running, []
-        self.catalogue.mark_running(running)
-        self.catalogue.record_outcomes(self.scan_id, outcomes)
+        # One transaction: a kill between marking jobs running and finishing them would turn
+        # finished jobs into suspects.
+        self.catalogue.record_outcomes(self.scan_id, outcomes, running=running)
         self.last_commit = time.monotonic()
 
     # -- running -------------------------------------------------------------------------------
@@ -346,8 +316,10 @@ class Scan:
         ordered = sorted(jobs, key=self._dispatch_order)
         for job_id, candidate, tiers, suspect in ordered:
             budget = self.planner.budget(candidate.path, max(tiers), candidate.fingerprint)
+            # A suspect (in flight when the last scan was killed) runs alone, but starts with
+            # no crash against it: the scan was killed, not necessarily by this plugin.
             pool.submit(Work(job_id=job_id, candidate=candidate, tiers=tiers, budget=budget,
-                             solo=suspect, crashes=1 if suspect else 0))
+                             solo=suspect))
         try:
             pool.run(self.on_result, self.on_failure, self.on_dispatch, self.maybe_commit)
         finally:
@@ -373,10 +345,21 @@ class Scan:
         self.total += len(jobs)
         self.run_jobs([(i, c, t, False) for i, (c, t) in zip(ids, jobs, strict=True)])
 
+    def _previous(self) -> ScanInfo | None:
+        """The interrupted scan to resume, if any. Under the scan lock a ``running`` row is a
+        dead scan's. ``--no-resume`` closes it as abandoned, so no later scan revives it."""
+        previous = self.catalogue.unfinished_scan()
+        if previous is not None and not self.options.resume:
+            self.catalogue.finish_scan(previous.id, status="abandoned")
+            log.info("scan %d abandoned (--no-resume)", previous.id)
+            return None
+        return previous
+
     def execute(self) -> ScanReport:
+        """Run the scan. The caller holds the scan lock (:func:`run_scan` does)."""
         began = time.monotonic()
         self.workers_started = 0
-        previous = self.catalogue.unfinished_scan() if self.options.resume else None
+        previous = self._previous()
         candidates, roots = self.discover()
         if previous is not None:
             self.scan_id = previous.id
@@ -414,7 +397,11 @@ class Scan:
                 # its resume links again.
                 changed = bool(self.found or report.missing or report.resumed)
                 report.products = self.link_products(changed)
-                self.catalogue.finish_scan(self.scan_id, status="finished")
+                if self.left_for_later:
+                    log.info("scan %d keeps %d unfinished jobs of other formats for a later "
+                             "scan of those formats", self.scan_id, self.left_for_later)
+                else:
+                    self.catalogue.finish_scan(self.scan_id, status="finished")
             report.loaded = len(self.final)
             report.counts = self.counts()
             report.seconds = round(time.monotonic() - began, 3)
@@ -435,7 +422,7 @@ class Scan:
             if stored or not self.catalogue.info().plugins:
                 return len(stored)
         started = time.monotonic()
-        found = link_products(self.catalogue.list())
+        found = link_products(self.catalogue.summaries())
         moved = self.catalogue.replace_products(found)
         log.info("linked %d products (%d plugins changed product) in %.3f s", len(found),
                  moved, time.monotonic() - started)
@@ -443,9 +430,13 @@ class Scan:
 
     def resume_jobs(self) -> None:
         """Finish the journal of an interrupted scan: pending jobs as they were, jobs that were
-        in flight alone, as suspects; finished ones are not redone."""
+        in flight alone, as suspects; finished ones are not redone. Jobs of formats this scan
+        does not cover (``scan --format vst3`` after a killed ``scan --format lv2``, or an
+        extension now disabled) are left unfinished for a later scan of their format."""
+        unfinished = [j for j in self.catalogue.scan_jobs(self.scan_id) if j.state != "done"]
         todo = [(j.id, j.candidate, j.tiers, j.state == "running")
-                for j in self.catalogue.scan_jobs(self.scan_id) if j.state != "done"]
+                for j in unfinished if j.candidate.format in self.formats]
+        self.left_for_later = len(unfinished) - len(todo)
         self.total += len(todo)
         self.run_jobs(todo)
 
@@ -454,14 +445,14 @@ class Scan:
         ignored, and give a rule's budget to the candidates it names."""
         if not self.rules:
             return candidates
-        known: dict[str, list[PluginRecord]] = {}
-        for record in self.catalogue.list():
-            known.setdefault(record.bundle_path or record.file_path, []).append(record)
+        known: dict[str, list[PluginSummary]] = {}
+        for summary in self.catalogue.summaries():
+            known.setdefault(summary.path, []).append(summary)
         kept = []
         for candidate in candidates:
-            records: Sequence[PluginRecord] = (
+            records: Sequence[PluginSummary] = (
                 self.found.get(candidate.path) or known.get(candidate.path) or ())
-            rule = self.rule_for(records)
+            rule = matching_rule(self.rules, records)
             state = self.states.get(candidate.path)
             if rule is not None and rule.action in ("block", "ignore") and state is not None:
                 status = Status.BLOCKED if rule.action == "block" else Status.IGNORED
@@ -492,4 +483,22 @@ def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOption
         if emit is not None:
             emit(event)
 
-    return Scan(pm, catalogue, options, send).execute()
+    with scan_lock(catalogue, wait=options.wait):
+        # Built under the lock: what it reads of the catalogue must be what the scan before it
+        # left, not what it was in the middle of writing.
+        return Scan(pm, catalogue, options, send).execute()
+
+
+@contextlib.contextmanager
+def scan_lock(catalogue: Catalogue, *, wait: bool) -> Iterator[None]:
+    """Hold the catalogue's scan lock; with ``wait``, say so and wait when another scan has it."""
+    try:
+        with catalogue.scan_lock(wait=False):
+            yield
+            return
+    except ScanRunningError as exc:
+        if not wait:
+            raise
+        log.warning("%s; waiting for it to finish", exc.message)
+    with catalogue.scan_lock(wait=True):
+        yield

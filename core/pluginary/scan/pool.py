@@ -13,6 +13,11 @@ Failure handling lives here because it is about isolation, not about formats:
   in all) is killed and retried once, alone, with a larger budget, and only then reported
   ``timeout``.
 
+- a worker that writes a malformed frame (a plugin wrote to the protocol's descriptor) is killed,
+  and its candidate is ``crashed`` at once: the same load would corrupt the protocol again;
+- the end of a worker's output is not its exit: a plugin can close the pipe and live on, so the
+  worker stays under the watchdog until it exits or its budget ends.
+
 Retries wait until the main queue is empty, so a slow or suspect candidate never holds up the
 others.
 """
@@ -21,44 +26,39 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import errno
 import logging
 import os
 import selectors
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import IO
+from dataclasses import dataclass
+
+import msgspec
 
 from ..errors import TransientError
-from ..models import Candidate, LoadResult, Status
+from ..models import LoadResult, Status
 from ..retry import retry
-from .budget import Budget
-from .protocol import Finished, FrameBuffer, LoadRequest, Ready, Started, Stop, frame
+from . import procstat
+from .protocol import Finished, LoadRequest, Ready, Started, Stop
+from .workers import (
+    READY_TIMEOUT,
+    Work,
+    Worker,
+    describe_exit,
+    kill,
+    send,
+    start_worker,
+    wait_ready,
+)
+
+__all__ = ["Failure", "Pool", "Work", "default_pool_size"]
 
 log = logging.getLogger(__name__)
 
-STDERR_TAIL = 4000
 TICK = 0.1  # seconds between watchdog checks
-SAMPLE = 0.5  # seconds between CPU samples of a busy worker's process group (reads /proc)
-
-
-@dataclass
-class Work:
-    """One candidate to load at some tiers, with its budget and how it has fared so far."""
-
-    job_id: int
-    candidate: Candidate
-    tiers: tuple[int, ...]
-    budget: Budget
-    #: Run alone in a fresh worker (a suspect, or a retry after a timeout).
-    solo: bool = False
-    crashes: int = 0
-    timeouts: int = 0
+SAMPLE = 0.5  # seconds between CPU samples of a busy worker
 
 
 @dataclass
@@ -77,27 +77,6 @@ OnFailure = Callable[[Work, Failure], None]
 OnDispatch = Callable[[Work], None]
 
 
-@dataclass
-class Worker:
-    proc: subprocess.Popen[bytes]
-    capture: IO[bytes]
-    solo: bool
-    buffer: FrameBuffer = field(default_factory=FrameBuffer)
-    ready: bool = False
-    work: Work | None = None
-    tier: int | None = None
-    tier_started: float = 0.0
-    cpu: float = 0.0
-    progress_at: float = 0.0
-    loads: int = 0
-    retiring: bool = False
-    sampled_at: float = 0.0
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-
 class Pool:
     """Runs :class:`Work` through workers; results and failures come back through callbacks."""
 
@@ -112,6 +91,8 @@ class Pool:
         self.workers: list[Worker] = []
         self.selector = selectors.DefaultSelector()
         self.spawned = 0
+        self.on_result: OnResult = lambda work, result: None
+        self.on_failure: OnFailure = lambda work, failure: None
 
     # -- public --------------------------------------------------------------------------------
 
@@ -122,11 +103,12 @@ class Pool:
             on_dispatch: OnDispatch | None = None,
             on_tick: Callable[[], None] | None = None) -> None:
         """Run until every submitted candidate has a result or a failure."""
+        self.on_result, self.on_failure = on_result, on_failure
         try:
             while self.queue or self.retries or any(w.work for w in self.workers):
                 self._fill(on_dispatch)
-                self._poll(on_result, on_failure)
-                self._watch(on_failure)
+                self._poll()
+                self._watch()
                 if on_tick is not None:
                     on_tick()
         finally:
@@ -135,23 +117,24 @@ class Pool:
     def shutdown(self) -> None:
         """Stop every worker: idle ones politely, busy ones by killing their process group."""
         for worker in list(self.workers):
-            if worker.work is None and worker.ready:
-                self._send(worker, Stop())
+            if worker.work is None and worker.ready and not worker.closed:
+                send(worker, Stop())
             else:
-                self._kill(worker)
+                kill(worker)
         deadline = time.monotonic() + 2.0
         for worker in list(self.workers):
             try:
                 worker.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self._kill(worker)
+                kill(worker)
             self._forget(worker)
         self.selector.close()
 
     # -- scheduling ----------------------------------------------------------------------------
 
     def _fill(self, on_dispatch: OnDispatch | None) -> None:
-        idle = [w for w in self.workers if w.work is None and not w.solo and not w.retiring]
+        idle = [w for w in self.workers
+                if w.work is None and not w.solo and not w.retiring and not w.closed]
         while self.queue and idle:
             self._dispatch(idle.pop(), self.queue.popleft(), on_dispatch)
         while self.queue and len(self.workers) < self._target_size():
@@ -166,7 +149,7 @@ class Pool:
 
     def _target_size(self) -> int:
         """The pool shrinks to one worker while the machine is short of memory."""
-        available = memory_available()
+        available = procstat.memory_available()
         if available is not None and available < 512 << 20:
             return 1
         return self.size
@@ -177,8 +160,9 @@ class Pool:
         now = time.monotonic()
         worker.tier_started = now
         worker.progress_at = now
-        worker.cpu = group_cpu_seconds(worker.pid)
-        self._send(worker, LoadRequest(job=work.job_id, candidate=work.candidate,
+        worker.own_cpu = procstat.process_cpu(worker.pid) or 0.0
+        worker.group_cpu = None
+        send(worker, LoadRequest(job=work.job_id, candidate=work.candidate,
                                        tiers=work.tiers))
         if on_dispatch is not None:
             on_dispatch(work)
@@ -186,106 +170,86 @@ class Pool:
     # -- processes -----------------------------------------------------------------------------
 
     def _spawn(self, *, solo: bool) -> Worker:
-        worker = self._start_process(solo)
+        worker = self._start_ready(solo)
         self.workers.append(worker)
         assert worker.proc.stdout is not None
-        os.set_blocking(worker.proc.stdout.fileno(), False)
         self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
         self.spawned += 1
-        # Solo workers must be ready before their one candidate is sent; waiting here is short.
-        self._wait_ready(worker)
         return worker
 
-    @retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=10.0)
-    def _start_process(self, solo: bool) -> Worker:
-        # Closed by _forget when the worker goes: it outlives this function.
-        capture = tempfile.TemporaryFile(prefix="pluginary-worker-")  # noqa: SIM115
+    @retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=4 * READY_TIMEOUT)
+    def _start_ready(self, solo: bool) -> Worker:
+        """A started worker that said Ready. A worker that cannot start (``EAGAIN``, ``ENOMEM``)
+        or dies before it is ready is tried again: both can be passing states of the machine."""
+        worker = start_worker(self.python, solo)
         try:
-            proc = subprocess.Popen(
-                [self.python, "-m", "pluginary.scan.worker"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=capture, start_new_session=True, close_fds=True)
-        except OSError as exc:
-            capture.close()
-            if exc.errno in (errno.EAGAIN, errno.ENOMEM):
-                raise TransientError(f"could not start a scan worker: {exc.strerror}") from exc
-            raise
-        return Worker(proc=proc, capture=capture, solo=solo)
-
-    def _wait_ready(self, worker: Worker, timeout: float = 30.0) -> None:
-        assert worker.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        fd = worker.proc.stdout.fileno()
-        while not worker.ready and time.monotonic() < deadline:
-            try:
-                data = os.read(fd, 65536)
-            except BlockingIOError:
-                if worker.proc.poll() is not None:
-                    break
-                time.sleep(0.005)
-                continue
-            if not data:
-                break
-            for message in worker.buffer.feed(data):
-                if isinstance(message, Ready):
-                    worker.ready = True
-        if not worker.ready:
-            tail = read_tail(worker.capture)
-            self._kill(worker)
+            wait_ready(worker)
+        except BaseException:
+            kill(worker)
             self._forget(worker)
-            raise TransientError(f"a scan worker failed to start: {tail.strip()[-300:]}")
-
-    def _send(self, worker: Worker, message: LoadRequest | Stop) -> None:
-        assert worker.proc.stdin is not None
-        try:
-            worker.proc.stdin.write(frame(message))
-            worker.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            pass  # the worker is gone; _poll sees the end of its stdout
-
-    def _kill(self, worker: Worker) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(worker.pid, signal.SIGKILL)
-        try:
-            worker.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
-            log.warning("worker %d did not die", worker.pid)
+            raise
+        return worker
 
     def _forget(self, worker: Worker) -> None:
         if worker in self.workers:
             self.workers.remove(worker)
-        assert worker.proc.stdout is not None
-        with contextlib.suppress(KeyError, ValueError):
-            self.selector.unregister(worker.proc.stdout)
+        self._unwatch(worker)
         for stream in (worker.proc.stdin, worker.proc.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        if worker.parent_pipe >= 0:
+            with contextlib.suppress(OSError):
+                os.close(worker.parent_pipe)
+            worker.parent_pipe = -1
         worker.capture.close()
+
+    def _unwatch(self, worker: Worker) -> None:
+        assert worker.proc.stdout is not None
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(worker.proc.stdout)
 
     # -- events --------------------------------------------------------------------------------
 
-    def _poll(self, on_result: OnResult, on_failure: OnFailure) -> None:
+    def _poll(self) -> None:
+        if not self.selector.get_map():
+            time.sleep(TICK)  # every worker's output has closed; the watchdog still ticks
+            return
         for key, _ in self.selector.select(timeout=TICK):
-            worker: Worker = key.data
-            try:
-                data = os.read(key.fd, 1 << 20)
-            except BlockingIOError:
-                continue
-            if not data:
-                self._lost(worker, on_failure)
-                continue
-            for message in worker.buffer.feed(data):
-                self._handle(worker, message, on_result)
+            self._read(key.data)
 
-    def _handle(self, worker: Worker, message: object, on_result: OnResult) -> None:
+    def _read(self, worker: Worker) -> None:
+        """Take in whatever the worker has written, without blocking."""
+        if worker.closed or worker not in self.workers:
+            return
+        assert worker.proc.stdout is not None
+        try:
+            data = os.read(worker.proc.stdout.fileno(), 1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._closed(worker)
+            return
+        for message in worker.buffer.feed(data):
+            self._handle(worker, message)
+        if worker.buffer.error is not None:
+            self._corrupted(worker)
+
+    def _handle(self, worker: Worker, message: object) -> None:
         if isinstance(message, Ready):
             worker.ready = True
         elif isinstance(message, Started):
             worker.tier = message.tier
             worker.tier_started = worker.progress_at = time.monotonic()
+            worker.capture.reset()
         elif isinstance(message, Finished) and worker.work is not None:
             work = worker.work
-            on_result(work, message.result)
+            result = message.result
+            if result.status is not Status.OK:
+                result = msgspec.structs.replace(result, stderr=worker.capture.text())
+            self.on_result(work, result)
             if message.tier == work.tiers[-1]:
                 worker.work = None
                 worker.tier = None
@@ -299,24 +263,37 @@ class Pool:
 
     def _maybe_retire(self, worker: Worker) -> None:
         if worker.solo or worker.loads >= self.recycle_after or (
-                (rss_bytes(worker.pid) or 0) > self.rss_limit):
+                (procstat.rss_bytes(worker.pid) or 0) > self.rss_limit) or (
+                len(self.workers) > self._target_size()):
             self._retire(worker)
 
     def _retire(self, worker: Worker) -> None:
         """Stop an idle worker and wait for it (loaded modules stay mapped until exit)."""
         worker.retiring = True
-        self._send(worker, Stop())
+        send(worker, Stop())
         try:
             worker.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self._kill(worker)
+            kill(worker)
         self._forget(worker)
 
-    def _lost(self, worker: Worker, on_failure: OnFailure) -> None:
-        """A worker's output ended: it exited or died. Its candidate, if any, is a suspect."""
-        returncode = worker.proc.wait()
+    def _closed(self, worker: Worker) -> None:
+        """The worker's output reached end of file. That is not its exit: a plugin may close the
+        descriptor and go on (or hang). Until the process ends, the watchdog keeps its budget."""
+        worker.closed = True
+        self._unwatch(worker)
+        if worker.proc.poll() is not None:
+            self._lost(worker)
+        elif worker.work is None:  # nothing of ours runs in it: no reason to wait
+            kill(worker)
+            self._forget(worker)
+
+    def _lost(self, worker: Worker) -> None:
+        """A worker exited or died. Its candidate, if any, is a suspect."""
+        kill(worker)  # reaps it, and any helper a plugin left in its group
+        returncode = worker.proc.returncode
         work = worker.work
-        stderr = read_tail(worker.capture)
+        stderr = worker.capture.text()
         tier = worker.tier if worker.tier is not None else (work.tiers[0] if work else 0)
         seconds = time.monotonic() - worker.tier_started
         self._forget(worker)
@@ -329,120 +306,93 @@ class Pool:
             work.solo = True
             self.retries.append(work)
             return
-        on_failure(work, Failure(Status.CRASHED, tier, cause, stderr, seconds))
+        self.on_failure(work, Failure(Status.CRASHED, tier, cause, stderr, seconds))
 
-    def _watch(self, on_failure: OnFailure) -> None:
+    def _corrupted(self, worker: Worker) -> None:
+        """The worker wrote bytes that are no frame: a plugin wrote to the protocol's descriptor.
+        Nothing more it says can be trusted; the same load would do it again, so no retry."""
+        error = worker.buffer.error
+        work = worker.work
+        tier = worker.tier if worker.tier is not None else (work.tiers[0] if work else 0)
+        seconds = time.monotonic() - worker.tier_started
+        stderr = worker.capture.text()
+        worker.work = None
+        kill(worker)
+        self._forget(worker)
+        if work is None:
+            log.warning("scan worker %d wrote a malformed message while idle (%s); replaced",
+                        worker.pid, error)
+            return
+        cause = (f"the plugin corrupted the scan protocol (it wrote to the worker's private "
+                 f"pipe) at tier {tier}: {error}")
+        self.on_failure(work, Failure(Status.CRASHED, tier, cause, stderr, seconds))
+
+    def _watch(self) -> None:
         now = time.monotonic()
+        unsure: list[Worker] = []
         for worker in list(self.workers):
-            work = worker.work
-            if work is None:
+            worker.capture.trim()
+            if worker.closed and worker.proc.poll() is not None:
+                self._lost(worker)
                 continue
-            if now - worker.sampled_at >= SAMPLE:
-                worker.sampled_at = now
-                cpu = group_cpu_seconds(worker.pid)
-                if cpu > worker.cpu + 0.01:
-                    worker.cpu = cpu
-                    worker.progress_at = now
-            idle = now - worker.progress_at
-            total = now - worker.tier_started
-            if idle <= work.budget.idle and total <= work.budget.wall:
+            if worker.work is None or now - worker.sampled_at < SAMPLE:
                 continue
-            tier = worker.tier if worker.tier is not None else work.tiers[0]
-            if idle > work.budget.idle:
-                cause = (f"no progress for {idle:.0f} s at tier {tier} (waiting on a dialog, a "
-                         "lock or the network?)")
+            worker.sampled_at = now
+            own = procstat.process_cpu(worker.pid)
+            if own is not None and own > worker.own_cpu + 0.01:
+                worker.own_cpu = own
+                worker.progress_at = now
             else:
-                cause = f"still busy after {total:.0f} s at tier {tier}"
-            stderr = read_tail(worker.capture)
-            worker.work = None
-            self._kill(worker)
-            self._forget(worker)
-            work.timeouts += 1
-            if work.timeouts < 2 and work.budget.adaptive:
-                log.info("%s: %s; retrying it alone with a larger budget",
-                         work.candidate.path, cause)
-                work.budget = work.budget.retried()
-                work.solo = True
-                self.retries.append(work)
-                continue
-            on_failure(work, Failure(Status.TIMEOUT, tier, cause, stderr, total))
+                unsure.append(worker)
+        # A worker whose own CPU time stood still may be waiting on a helper it forked: only
+        # then is the (costlier) whole group measured, for all such workers in one pass.
+        if unsure:
+            groups = procstat.group_cpu([w.pid for w in unsure])
+            for worker in unsure:
+                cpu = groups.get(worker.pid, 0.0)
+                if worker.group_cpu is not None and cpu > worker.group_cpu + 0.01:
+                    worker.progress_at = now
+                worker.group_cpu = cpu
+        for worker in list(self.workers):
+            if worker.work is not None:
+                self._enforce(worker, now)
 
-
-def describe_exit(returncode: int, tier: int) -> str:
-    """One line for how a worker ended while loading at ``tier``."""
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"the plugin crashed the loader ({name}) at tier {tier}"
-    return (f"the plugin ended the loading process (exit code {returncode}) at tier {tier}")
-
-
-def read_tail(capture: IO[bytes], limit: int = STDERR_TAIL) -> str:
-    """The last ``limit`` bytes of a worker's capture file, without moving its offset."""
-    try:
-        fd = capture.fileno()
-        size = os.fstat(fd).st_size
-        data = os.pread(fd, limit, max(0, size - limit))
-    except (OSError, ValueError):
-        return ""
-    text = data.decode("utf-8", "replace")
-    return f"[{size - limit} earlier bytes cut]\n{text}" if size > limit else text
-
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """CPU seconds used by every process in the group ``pgid`` (Linux /proc; 0 elsewhere).
-
-    Plugins may fork helpers, so the whole group counts as the candidate's progress.
-    """
-    total = 0
-    try:
-        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-    except OSError:
-        return 0.0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
-        # fields[2] is pgrp; fields[11:15] are utime, stime, cutime, cstime.
-        if len(fields) > 14 and int(fields[2]) == pgid:
-            total += sum(int(f) for f in fields[11:15])
-    return total / _CLOCK_TICKS
-
-
-def rss_bytes(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def memory_available() -> int | None:
-    try:
-        with open("/proc/meminfo", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+    def _enforce(self, worker: Worker, now: float) -> None:
+        """Kill a worker whose candidate ran out of budget, unless its result already came."""
+        work = worker.work
+        assert work is not None
+        idle = now - worker.progress_at
+        total = now - worker.tier_started
+        if idle <= work.budget.idle and total <= work.budget.wall:
+            return
+        self._read(worker)  # a final result may be waiting in the pipe: take it first
+        if worker.work is not work or worker not in self.workers:
+            return
+        tier = worker.tier if worker.tier is not None else work.tiers[0]
+        if idle > work.budget.idle:
+            cause = (f"no progress for {idle:.0f} s at tier {tier} (waiting on a dialog, a "
+                     "lock or the network?)")
+        else:
+            cause = f"still busy after {total:.0f} s at tier {tier}"
+        stderr = worker.capture.text()
+        worker.work = None
+        kill(worker)
+        self._forget(worker)
+        work.timeouts += 1
+        if work.timeouts < 2 and work.budget.adaptive:
+            log.info("%s: %s; retrying it alone with a larger budget",
+                     work.candidate.path, cause)
+            work.budget = work.budget.retried()
+            work.solo = True
+            self.retries.append(work)
+            return
+        self.on_failure(work, Failure(Status.TIMEOUT, tier, cause, stderr, total))
 
 
 def default_pool_size() -> int:
     """One worker per core, fewer when memory is short (about 512 MiB per worker)."""
     cores = os.cpu_count() or 1
-    available = memory_available()
+    available = procstat.memory_available()
     if available is None:
         return cores
     return max(1, min(cores, available // (512 << 20)))

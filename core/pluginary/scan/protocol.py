@@ -51,9 +51,23 @@ _to_worker = msgspec.msgpack.Decoder(ToWorker)
 _from_worker = msgspec.msgpack.Decoder(FromWorker)
 
 
+class ProtocolError(Exception):
+    """A worker sent bytes that are not a valid frame: something in its process (a plugin)
+    wrote to the protocol's descriptor."""
+
+
 def frame(message: msgspec.Struct) -> bytes:
     body = _encoder.encode(message)
     return _LENGTH.pack(len(body)) + body
+
+
+def send(fd: int, message: msgspec.Struct) -> None:
+    """Write one frame to a blocking fd, whole: ``os.write`` may write less than it is given (a
+    signal, a full pipe), and half a frame would corrupt every later one."""
+    view = memoryview(frame(message))
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def read_exact(fd: int, n: int) -> bytes:
@@ -81,21 +95,36 @@ def read_request(fd: int) -> ToWorker | None:
 
 
 class FrameBuffer:
-    """Collects bytes from a non-blocking pipe and yields the complete messages in it."""
+    """Collects bytes from a non-blocking pipe and yields the complete messages in it.
+
+    At the first malformed frame it keeps the messages before it, sets :attr:`error` and takes
+    nothing more: after that, no byte of the stream can be trusted to start a frame.
+    """
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        self.error: ProtocolError | None = None
 
     def feed(self, data: bytes) -> list[FromWorker]:
+        """The complete messages so far (none once :attr:`error` is set)."""
+        if self.error is not None:
+            return []
         self._buffer += data
         messages: list[FromWorker] = []
         while len(self._buffer) >= _LENGTH.size:
             (size,) = _LENGTH.unpack_from(self._buffer)
-            if size > MAX_FRAME:
-                raise ValueError(f"frame of {size} bytes from a worker")
             end = _LENGTH.size + size
-            if len(self._buffer) < end:
+            if size > MAX_FRAME:
+                self.error = ProtocolError(f"a frame of {size} bytes")
+            elif len(self._buffer) < end:
                 break
-            messages.append(_from_worker.decode(bytes(self._buffer[_LENGTH.size:end])))
+            else:
+                try:
+                    messages.append(_from_worker.decode(bytes(self._buffer[_LENGTH.size:end])))
+                except msgspec.MsgspecError as exc:
+                    self.error = ProtocolError(str(exc))
+            if self.error is not None:
+                self._buffer.clear()
+                break
             del self._buffer[:end]
         return messages

@@ -3,8 +3,13 @@
 It is started by :mod:`pluginary.scan.pool` in its own session (so the parent can kill the whole
 process group, helpers the plugin forked included), reads requests on stdin and answers on a
 private copy of stdout. File descriptors 1 and 2 both go to a capture file, so whatever a plugin
-prints lands there and never in the protocol or on the user's terminal; the tail of it is kept
-with each result.
+prints lands there and never in the protocol or on the user's terminal; the parent keeps its
+head and tail with each result (:mod:`pluginary.scan.capture`).
+
+A hung plugin must not outlive a killed scan. On Linux the kernel kills the worker when the
+parent dies (``PR_SET_PDEATHSIG``). Everywhere, the worker also watches a pipe whose only write
+end the parent holds (``--parent-fd``): end of file there means the parent is gone, and a
+thread kills the worker's whole process group.
 """
 
 from __future__ import annotations
@@ -14,21 +19,21 @@ import ctypes.util
 import os
 import signal
 import sys
+import threading
 import time
 
 import msgspec
 
 from ..manager import make_plugin_manager
 from ..models import LoadResult, Status
-from .protocol import Finished, LoadRequest, Ready, Started, Stop, frame, read_request
-
-STDERR_TAIL = 4000
+from .procstat import portable
+from .protocol import Finished, LoadRequest, Ready, Started, Stop, read_request, send
 
 
 def die_with_parent() -> None:
     """Ask Linux to kill this worker when the parent dies (even by SIGKILL): a hung plugin must
     not outlive the scan."""
-    if not sys.platform.startswith("linux"):
+    if portable():
         return
     libc_name = ctypes.util.find_library("c")
     if libc_name is None:
@@ -40,38 +45,51 @@ def die_with_parent() -> None:
         os._exit(0)
 
 
-def stderr_tail() -> str:
-    """The last bytes written to the capture file since the current request began."""
-    try:
-        size = os.lseek(2, 0, os.SEEK_END)
-        os.lseek(2, max(0, size - STDERR_TAIL), os.SEEK_SET)
-        data = os.read(2, STDERR_TAIL)
-        os.lseek(2, 0, os.SEEK_END)
-    except OSError:
-        return ""
-    text = data.decode("utf-8", "replace")
-    if size > STDERR_TAIL:
-        text = f"[{size - STDERR_TAIL} earlier bytes cut]\n" + text
-    return text
+def watch_parent(fd: int) -> None:
+    """Kill this worker's process group when ``fd`` (the read end of a pipe only the parent can
+    write) reaches end of file: the parent has died, whatever it died of."""
+
+    def watch() -> None:
+        try:
+            while os.read(fd, 1):
+                pass  # the parent never writes; a byte is no reason to stop watching
+        except OSError:
+            return  # a plugin closed the descriptor: the watch is over, Linux's pdeathsig stays
+        if hasattr(os, "killpg"):
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def reset_capture() -> None:
+    """Empty the capture file, so the parent sees only this tier's output. The offset moves first:
+    a plugin thread writing in between then lands before the truncation point, not past it."""
     try:
-        os.ftruncate(2, 0)
         os.lseek(2, 0, os.SEEK_SET)
+        os.ftruncate(2, 0)
     except OSError:
         pass
 
 
-def main() -> int:
+def parent_fd(argv: list[str]) -> int | None:
+    if "--parent-fd" in argv:
+        return int(argv[argv.index("--parent-fd") + 1])
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
     die_with_parent()
+    watched = parent_fd(sys.argv[1:] if argv is None else argv)
+    if watched is not None:
+        watch_parent(watched)
     out = os.dup(1)
     os.dup2(2, 1)  # a plugin's stdout goes to the capture file too
     sys.stdout = sys.stderr
     # Only installed extensions: the built-ins are CLI commands, which a worker never runs, and
     # leaving them out spares every worker importing typer.
     pm = make_plugin_manager(builtins=False)
-    os.write(out, frame(Ready(pid=os.getpid())))
+    send(out, Ready(pid=os.getpid()))
     while True:
         request = read_request(0)
         if request is None or isinstance(request, Stop):
@@ -79,13 +97,13 @@ def main() -> int:
         assert isinstance(request, LoadRequest)
         for tier in request.tiers:
             reset_capture()
-            os.write(out, frame(Started(job=request.job, tier=tier)))
+            send(out, Started(job=request.job, tier=tier))
             began = time.monotonic()
             result = load(pm, request, tier)
+            # The parent adds what the plugin printed (the capture file's head and tail).
             result = msgspec.structs.replace(
-                result, stderr=stderr_tail(), seconds=round(time.monotonic() - began, 4),
-                tier=tier)
-            os.write(out, frame(Finished(job=request.job, tier=tier, result=result)))
+                result, seconds=round(time.monotonic() - began, 4), tier=tier)
+            send(out, Finished(job=request.job, tier=tier, result=result))
 
 
 def load(pm: object, request: LoadRequest, tier: int) -> LoadResult:

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import functools
 import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
-from pluginary.catalogue import sort_records
 from pluginary.errors import (
     CatalogueBusyError,
-    CatalogueCorruptError,
     CatalogueReadOnlyError,
     CatalogueTooNewError,
     NotFoundError,
@@ -35,17 +32,17 @@ from pluginary.models import (
     Installation,
     MigrationReport,
     PluginRecord,
+    PluginSummary,
     Product,
     ScanInfo,
     ScanJob,
     ScanOutcome,
     SearchHit,
     SearchQuery,
-    Status,
 )
 from pluginary.retry import retry
 
-from . import codec, journal, schema
+from . import codec, header, journal, queries, scanlock, schema
 from . import products as products_module
 from .connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -54,51 +51,15 @@ from .connection import (
     connect_probe,
     connect_reader,
     connect_writer,
+    free_name,
     sqlite_version_ok,
 )
 from .errors import SQLITE_CANTOPEN, is_busy, primary_code, translate
+from .errors import translated as _translated
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
 T = TypeVar("T")
-
-#: bm25 weights, in :data:`schema.FTS_COLUMNS` order: a name hit counts most.
-SEARCH_WEIGHTS = (10.0, 4.0, 3.0, 1.0, 0.5)
-#: How many candidates an ambiguous key prefix error lists.
-MAX_CANDIDATES = 10
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def _translated(
-    doing: str,
-) -> Callable[[Callable[Concatenate[SQLiteCatalogue, P], T]],
-              Callable[Concatenate[SQLiteCatalogue, P], T]]:
-    """Turn sqlite3 errors raised by a method into pluginary errors."""
-
-    def decorate(
-        fn: Callable[Concatenate[SQLiteCatalogue, P], T],
-    ) -> Callable[Concatenate[SQLiteCatalogue, P], T]:
-        @functools.wraps(fn)
-        def wrapper(self: SQLiteCatalogue, /, *args: P.args, **kwargs: P.kwargs) -> T:
-            try:
-                return fn(self, *args, **kwargs)
-            except sqlite3.Error as exc:
-                raise translate(exc, str(self.path), doing) from exc
-
-        return wrapper
-
-    return decorate
-
-
-def fts_query(text: str) -> str:
-    """``text`` as an FTS5 query that cannot be a syntax error: each term a quoted prefix."""
-    terms = text.replace("\x00", " ").split()  # SQLite would cut the query at a NUL
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SQLiteCatalogue:
@@ -172,36 +133,9 @@ class SQLiteCatalogue:
             self.close()
             raise
 
-    def _check_header(self) -> None:
-        """Refuse a file that is not SQLite, or too new, by reading its header bytes only.
-
-        Even a read-only SQLite connection creates the -wal and -shm files of a WAL database, so
-        the cases that must leave the folder exactly as it was are settled before connecting.
-        The header can lag behind an uncheckpointed -wal; the probe connection looks again.
-        """
-        try:
-            with open(self.path, "rb") as f:
-                header = f.read(100)
-        except OSError as exc:
-            raise StorageError(f"cannot read the catalogue {self.path}: {exc.strerror}",
-                               hint="check the permissions of the file") from exc
-        if not header:
-            return  # an empty file is an empty database
-        if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-            raise CatalogueCorruptError(f"{self.path} is not an SQLite database",
-                                        hint="point --db at a catalogue file or a new file name")
-        version = int.from_bytes(header[60:64], "big", signed=True)
-        if version > schema.CURRENT_VERSION:
-            raise self._too_new(version)
-
-    def _too_new(self, version: int) -> CatalogueTooNewError:
-        return CatalogueTooNewError(
-            f"the catalogue {self.path} has schema version {version}; this version of "
-            f"pluginary-sqlite reads up to {schema.CURRENT_VERSION}")
-
     def _probe(self) -> int:
         """Read the schema version through a read-only connection, before anything writes."""
-        self._check_header()
+        header.check(self.path)
         try:
             try:
                 conn = connect_probe(self.path, self.busy_timeout_ms)
@@ -222,7 +156,7 @@ class SQLiteCatalogue:
         except sqlite3.Error as exc:
             raise translate(exc, str(self.path), "opening") from exc
         if version > schema.CURRENT_VERSION:
-            raise self._too_new(version)
+            raise header.too_new(self.path, version)
         if version == 0 and foreign:
             raise StorageError(f"{self.path} is an SQLite database but not a Pluginary catalogue",
                                hint="point --db at a catalogue file or a new file name")
@@ -319,7 +253,7 @@ class SQLiteCatalogue:
         writer = self._require_writer()
         backup_path = ""
         if version > 0:
-            target = self._free_name(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+            target = free_name(self.path.with_name(f"{self.path.name}.v{version}.bak"))
             self._copy_to(target)
             backup_path = str(target)
             log.info("catalogue %s: schema v%d kept at %s before migrating",
@@ -327,17 +261,6 @@ class SQLiteCatalogue:
         with self._write_lock:
             start, end = schema.apply_migrations(writer)
         return MigrationReport(from_version=start, to_version=end, backup_path=backup_path)
-
-    @staticmethod
-    def _free_name(candidate: Path) -> Path:
-        if not candidate.exists():
-            return candidate
-        n = 1
-        while True:
-            alternative = candidate.with_name(f"{candidate.stem}.{n}{candidate.suffix}")
-            if not alternative.exists():
-                return alternative
-            n += 1
 
     def _copy_to(self, destination: Path) -> None:
         """A consistent copy through the SQLite backup API; no partial file is left behind."""
@@ -417,100 +340,33 @@ class SQLiteCatalogue:
         An exact key wins (case-sensitive, then case-insensitive); otherwise a case-insensitive
         prefix must match exactly one plugin, else :class:`UsageError` lists the candidates.
         """
-        key = key.strip()
-        if not key:
-            raise UsageError("an empty plugin ID matches nothing", hint="run 'pluginary list'")
-        base = f"SELECT {codec.RECORD_COLUMNS} FROM plugins p {codec.BEST_INSTALLATION}"
         with self._snapshot() as conn:
-            fmt, sep, uid = key.partition(":")
-            if sep:
-                row = conn.execute(base + " WHERE p.format = ? AND p.uid = ?",
-                                   (fmt, uid)).fetchone()
-                if row is not None:
-                    return codec.record_from_row(row)
-            rows = conn.execute(
-                "SELECT p.id, p.key FROM plugins p WHERE p.key LIKE ? ESCAPE '\\' "
-                "ORDER BY p.key LIMIT ?", (_like_escape(key) + "%", MAX_CANDIDATES + 1),
-            ).fetchall()
-            exact = [r for r in rows if r[1].casefold() == key.casefold()]
-            if len(exact) == 1:
-                rows = exact
-            if not rows:
-                return None
-            if len(rows) > 1:
-                names = ", ".join(r[1] for r in rows[:MAX_CANDIDATES])
-                more = " ..." if len(rows) > MAX_CANDIDATES else ""
-                raise UsageError(f"the ID prefix {key!r} matches several plugins: {names}{more}",
-                                 hint="type more of the ID")
-            row = conn.execute(base + " WHERE p.id = ?", (rows[0][0],)).fetchone()
-            return None if row is None else codec.record_from_row(row)
+            return queries.get_record(conn, key)
 
     @_translated("reading")
     def list(self, *, format: str | None = None, status: str | None = None,
              limit: int | None = None) -> list[PluginRecord]:
         """All records (each from its best installation), filtered, ordered by name."""
-        sql = f"SELECT {codec.RECORD_COLUMNS} FROM plugins p {codec.BEST_INSTALLATION}"
-        where: list[str] = []
-        args: list[Any] = []
-        if format is not None:
-            where.append("p.format = ?")
-            args.append(format)
-        if status is not None:
-            where.append("coalesce(i.status, 'ok') = ?")
-            args.append(status)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY p.name COLLATE NOCASE, p.vendor COLLATE NOCASE, p.key"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(max(0, limit))
         with self._snapshot() as conn:
-            rows = conn.execute(sql, args).fetchall()
-        return sort_records([codec.record_from_row(r) for r in rows])
+            return queries.list_records(conn, format=format, status=status, limit=limit)
+
+    @_translated("reading")
+    def summaries(self) -> builtins.list[PluginSummary]:
+        """Every installation, light (no parameters): for product linking and rules."""
+        with self._snapshot() as conn:
+            return queries.summaries(conn)
 
     @_translated("reading")
     def installations(self, key: str | None = None) -> builtins.list[Installation]:
         """Every installation, or those of the plugin ``key`` (exact ``format:uid``)."""
-        sql = ("SELECT p.format || ':' || p.uid, i.path, i.version, i.status, i.cause, i.tier, "
-               "i.architecture FROM installations i JOIN plugins p ON p.id = i.plugin_id")
-        args: tuple[str, ...] = ()
-        if key is not None:
-            fmt, _, uid = key.partition(":")
-            sql += " WHERE p.format = ? AND p.uid = ?"
-            args = (fmt, uid)
-        sql += " ORDER BY p.format, p.uid, i.path"
         with self._snapshot() as conn:
-            rows = conn.execute(sql, args).fetchall()
-        return [Installation(key=k, path=path, version=version, status=Status(status),
-                             cause=cause, tier=tier, architecture=arch)
-                for k, path, version, status, cause, tier, arch in rows]
+            return queries.installations(conn, key)
 
     @_translated("searching")
     def search(self, query: SearchQuery) -> builtins.list[SearchHit]:
         """Full-text search: every term is a prefix, all must match; best (bm25) first."""
-        match = fts_query(query.text)
-        if not match:
-            raise UsageError("the search text is empty",
-                             hint="give at least one word, e.g. pluginary search reverb")
-        weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-        # Rank and limit inside the FTS index first, then join only the hits that are returned:
-        # joining installations and parameter blobs for every match before the LIMIT costs
-        # more than the search itself on a broad query ("a", "reverb").
-        ranked = (f"SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score FROM plugins_fts "
-                  "WHERE plugins_fts MATCH ?")
-        args: list[Any] = [match]
-        if query.format is not None:
-            ranked += " AND rowid IN (SELECT id FROM plugins WHERE format = ?)"
-            args.append(query.format)
-        ranked += " ORDER BY score LIMIT ?"
-        args.append(max(0, query.limit))
-        sql = (f"WITH ranked AS ({ranked}) SELECT {codec.RECORD_COLUMNS}, ranked.score "
-               f"FROM ranked JOIN plugins p ON p.id = ranked.id {codec.BEST_INSTALLATION} "
-               "ORDER BY ranked.score, p.name COLLATE NOCASE")
         with self._snapshot() as conn:
-            rows = conn.execute(sql, args).fetchall()
-        return [SearchHit(record=codec.record_from_row(r[:-1]), score=-float(r[-1]))
-                for r in rows]
+            return queries.search(conn, query)
 
     @_translated("reading")
     def products(self, *, member: str | None = None) -> builtins.list[Product]:
@@ -521,26 +377,13 @@ class SQLiteCatalogue:
     @_translated("reading")
     def info(self) -> CatalogueInfo:
         with self._snapshot() as conn:
-            version = schema.user_version(conn)
-            plugins, parameters, installations, scans, linked = conn.execute(
-                "SELECT (SELECT count(*) FROM plugins), "
-                "(SELECT coalesce(sum(count), 0) FROM parameters), "
-                "(SELECT count(*) FROM installations), (SELECT count(*) FROM scans), "
-                "(SELECT count(*) FROM products)",
-            ).fetchone()
-            journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-            page_count = conn.execute("PRAGMA page_count").fetchone()[0]
-            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            counts = queries.counts(conn)
         return CatalogueInfo(
-            url=self.url, engine="sqlite", schema_version=version, plugins=plugins,
-            parameters=parameters, scans=scans, size_bytes=self.size_bytes(),
+            url=self.url, engine="sqlite", schema_version=counts.pop("schema_version"),
+            plugins=counts.pop("plugins"), parameters=counts.pop("parameters"),
+            scans=counts.pop("scans"), size_bytes=self.size_bytes(),
             details={"path": str(self.path), "sqlite_version": sqlite3.sqlite_version,
-                     "journal_mode": journal, "installations": installations,
-                     "products": linked,
-                     "page_size": page_size, "pages": page_count, "free_pages": free,
-                     "writable": self._writer is not None},
-        )
+                     **counts, "writable": self._writer is not None})
 
     def size_bytes(self) -> int:
         """The file plus its write-ahead log."""
@@ -554,11 +397,7 @@ class SQLiteCatalogue:
         """``PRAGMA integrity_check``, ``foreign_key_check`` and the FTS index's own check."""
         try:
             with self._snapshot() as conn:
-                problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")
-                            if r[0] != "ok"]
-                problems += [f"foreign key: {table} row {rowid} points to a missing {parent}"
-                             for table, rowid, parent, _ in
-                             conn.execute("PRAGMA foreign_key_check")]
+                problems = queries.integrity_problems(conn)
         except sqlite3.Error as exc:
             error = translate(exc, str(self.path), "checking")
             if primary_code(exc) is None and not isinstance(error, PluginaryError):
@@ -612,13 +451,14 @@ class SQLiteCatalogue:
         with self._snapshot() as conn:
             return journal.scan_jobs(conn, scan_id)
 
-    def mark_running(self, job_ids: Sequence[int]) -> None:
-        if job_ids:
-            self._write(lambda conn: journal.mark_running(conn, job_ids))
+    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome], *,
+                        running: Sequence[int] = ()) -> None:
+        if outcomes or running:
+            self._write(lambda conn: journal.record_outcomes(conn, outcomes, running))
 
-    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome]) -> None:
-        if outcomes:
-            self._write(lambda conn: journal.record_outcomes(conn, outcomes))
+    def scan_lock(self, *, wait: bool = False) -> contextlib.AbstractContextManager[None]:
+        """The OS file lock beside the catalogue (``scanlock.py``)."""
+        return scanlock.hold(self.path, wait=wait)
 
     def mark_missing(self, paths: Sequence[str]) -> int:
         return self._write(lambda conn: journal.mark_missing(conn, paths)) if paths else 0

@@ -126,3 +126,15 @@ def connect_reader(path: Path, busy_timeout_ms: int, *, immutable: bool) -> sqli
 
 def sqlite_version_ok() -> bool:
     return sqlite3.sqlite_version_info >= MINIMUM_SQLITE
+
+
+def free_name(candidate: Path) -> Path:
+    """``candidate``, or ``stem.1.suffix``, ``stem.2.suffix``... whichever does not exist yet."""
+    if not candidate.exists():
+        return candidate
+    n = 1
+    while True:
+        alternative = candidate.with_name(f"{candidate.stem}.{n}{candidate.suffix}")
+        if not alternative.exists():
+            return alternative
+        n += 1

@@ -6,7 +6,11 @@ its low byte is the primary code, which is what the mapping below keys on.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from pluginary.errors import (
     CatalogueBusyError,
@@ -70,3 +74,30 @@ def translate(exc: sqlite3.Error, path: str, doing: str) -> PluginaryError:
                             hint="check that the file and its folder exist and are accessible")
     return StorageError(f"SQLite failed while {doing} {path}: {detail}",
                         hint="run 'pluginary db check'; rerun with --verbose for details")
+
+
+class _OnFile(Protocol):
+    path: Path
+
+
+S = TypeVar("S", bound=_OnFile)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def translated(doing: str) -> Callable[[Callable[Concatenate[S, P], T]],
+                                       Callable[Concatenate[S, P], T]]:
+    """Decorate a catalogue method so the sqlite3 errors it raises become pluginary errors
+    that name the file and what was being done."""
+
+    def decorate(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
+        @functools.wraps(fn)
+        def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return fn(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise translate(exc, str(self.path), doing) from exc
+
+        return wrapper
+
+    return decorate

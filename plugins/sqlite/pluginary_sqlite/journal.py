@@ -119,19 +119,23 @@ def scan_jobs(conn: sqlite3.Connection, scan_id: int) -> list[ScanJob]:
                 "AND candidate IS NOT NULL ORDER BY id", (scan_id,))]
 
 
-def mark_running(conn: sqlite3.Connection, job_ids: Sequence[int]) -> None:
-    conn.executemany("UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'pending'",
-                     [(i,) for i in job_ids])
+#: The cause of an installation whose file is still there but no longer holds the plugin.
+NOT_IN_FILE = "no longer in this file: its last load did not list this plugin"
 
 
-def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome]) -> None:
+def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome],
+                    running: Sequence[int] = ()) -> None:
     now = time.time()
+    # Running first: a job dispatched and finished within one batch ends up done.
+    conn.executemany("UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'pending'",
+                     [(i,) for i in running])
     records = [r for o in outcomes for r in o.records]
     rows = codec.Rows(records)
     if rows:
         conn.executemany(codec.UPSERT_PLUGIN, rows.plugins)
         conn.executemany(codec.UPSERT_INSTALLATION, rows.installations)
         conn.executemany(codec.UPSERT_PARAMETERS, rows.parameters)
+        retire_unlisted(conn, [o for o in outcomes if o.records], now)
     conn.executemany(UPSERT_CANDIDATE, [
         (s.path, s.format, _fp_text(s.fingerprint), s.status.value, s.cause, s.tier, s.seconds,
          s.vendor, int(s.blocked), s.stderr, s.plugins, now)
@@ -146,6 +150,25 @@ def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome]) -
     conn.executemany(FINISH_JOB, [
         (o.state.status.value, o.state.cause, o.state.tier, o.state.seconds, o.state.stderr,
          o.job_id) for o in outcomes if o.job_id is not None])
+
+
+def retire_unlisted(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome], now: float
+                    ) -> None:
+    """Mark ``missing`` the installations at each outcome's path whose plugin its records no
+    longer name: a VST3 update that changed a class id, an LV2 bundle that dropped a plugin, a
+    LADSPA library rebuilt with fewer descriptors. The bundle is still there, so discovery alone
+    never marks them."""
+    for outcome in outcomes:
+        named = {(r.format, r.uid) for r in outcome.records}
+        paths = {outcome.state.path} | {r.bundle_path or r.file_path for r in outcome.records}
+        for path in paths:
+            stale = [(installation,) for installation, fmt, uid in conn.execute(
+                "SELECT i.id, p.format, p.uid FROM installations i "
+                "JOIN plugins p ON p.id = i.plugin_id WHERE i.path = ? AND i.status != ?",
+                (path, Status.MISSING.value)) if (fmt, uid) not in named]
+            conn.executemany(
+                "UPDATE installations SET status = 'missing', cause = ?, updated_at = ? "
+                "WHERE id = ?", [(NOT_IN_FILE, now, i) for (i,) in stale])
 
 
 def mark_missing(conn: sqlite3.Connection, paths: Sequence[str]) -> int:

@@ -23,7 +23,7 @@ def test_scan_jobs_and_outcomes_round_trip(catalogue: SQLiteCatalogue) -> None:
     assert [j.id for j in jobs] == ids
     assert jobs[1].candidate == candidate(1) and jobs[1].tiers == (0, 1)
     assert {j.state for j in jobs} == {"pending"}
-    catalogue.mark_running(ids[:2])
+    catalogue.record_outcomes(scan, [], running=ids[:2])
     assert [j.state for j in catalogue.scan_jobs(scan)] == ["running", "running", "pending"]
 
     record = msgspec.structs.replace(make_record(1), format="vst3",

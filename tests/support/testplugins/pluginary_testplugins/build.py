@@ -20,6 +20,8 @@ Output layout (``root`` is the cache entry or the ``out_dir`` passed in)::
     root/special/clap/NotAPlugin.clap              (a plain shared library)
     root/special/clap/PlMulti.clap                 (two plugins in one file)
     root/special/clap/PlParams.clap                (PlParams with params/ports, PlInitFails)
+    root/engine/ladspa/PlProtocolWrite.so          (at dlopen: a bad frame into writable pipes)
+    root/engine/ladspa/PlCloseFds.so               (at dlopen: closes fds 3..1023, sleeps forever)
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "ALL_FORMATS",
@@ -58,7 +61,7 @@ MANIFEST_SCHEMA = 1
 INSTALL_HINT = "apt-get install dpf-source g++"
 SRC_DIR = Path(__file__).resolve().parent / "src"
 # Bumped whenever the recipe changes in a way the hashed inputs do not show.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "2"
 
 _ARCH_DIR = {"x86_64": "x86_64-linux", "aarch64": "aarch64-linux", "i686": "i386-linux"}.get(
     platform.machine(), f"{platform.machine()}-linux"
@@ -737,6 +740,10 @@ def _plan(
                 formats={"clap": BuiltFormat("clap", params, params)},
             )
         )
+    if "ladspa" in formats:
+        for job, plugin in _engine_ladspa(tc, root):
+            stage1.append(job)
+            built.append(plugin)
     order = {"vst3": 0, "lv2": 1, "clap": 2, "ladspa": 3}
     jobs = [
         dataclasses.replace(
@@ -765,6 +772,49 @@ def _special(name: str, behaviour: str, desc: str, formats: dict[str, BuiltForma
         description=desc,
         formats=formats,
     )
+
+
+# Libraries that misbehave against the scan worker's protocol (pluginary.scan.worker) rather
+# than against a format extension. The misbehaviour runs in a constructor, i.e. at dlopen, which
+# the LADSPA extension does in the worker at tier 1. They live in engine/, not special/, so that
+# no scan of the special/ or torture/ folders meets them. Sources: src/special/<name>.c.
+# name: (behaviour, description, what differs from _special's record)
+_ENGINE_LADSPA: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "PlProtocolWrite": (
+        "protocol-write",
+        "Engine: at dlopen, writes a malformed frame (big-endian length 5, then five 0xC1 bytes,"
+        " never valid msgpack) to every writable FIFO among fds 3..1023, then returns and loads"
+        ' as one LADSPA plugin ("PPwr", no ports); not DPF-based',
+        {  # what its one descriptor declares
+            "maker": "Pluginary Test",
+            "unique_id": int.from_bytes(b"PPwr", "big"),
+            "num_parameters": 0,
+            "audio_inputs": 0,
+            "audio_outputs": 0,
+        },
+    ),
+    "PlCloseFds": (
+        "close-fds",
+        "Engine: at dlopen, closes every fd from 3 to 1023, then sleeps forever in pause()"
+        " (no CPU); its ladspa_descriptor lists no plugin; not DPF-based",
+        {},
+    ),
+}
+
+
+def _engine_ladspa(tc: _Toolchain, root: Path) -> list[tuple[_Job, BuiltPlugin]]:
+    # Name the missing package rather than let the compile fail with the generic hint.
+    if not any(Path(d, "ladspa.h").is_file() for d in ("/usr/include", "/usr/local/include")):
+        raise TestPluginBuildError("ladspa.h not found: apt-get install ladspa-sdk")
+    jobs = []
+    for name, (behaviour, desc, fields) in _ENGINE_LADSPA.items():
+        lib = root / "engine" / "ladspa" / f"{name}.so"
+        formats = {"ladspa": BuiltFormat("ladspa", lib, lib)}
+        plugin = dataclasses.replace(
+            _special(name, behaviour, desc, formats), category="engine", **fields
+        )
+        jobs.append((_Job(f"{name} [ladspa]", _c_lib_argv(tc, f"{name}.c", lib), lib), plugin))
+    return jobs
 
 
 def _c_lib_argv(tc: _Toolchain, source: str, out: Path) -> tuple[str, ...]:
@@ -885,7 +935,7 @@ def build_all(out_dir: Path | None = None, formats: Sequence[str] = ALL_FORMATS)
             if loaded is None:  # pragma: no cover - would be a bug in _build_into
                 raise TestPluginBuildError(f"build finished but {root} is incomplete")
             return TestPluginSet(**{**loaded.__dict__, "from_cache": False})
-        for sub in ("good", "torture", "special", "manifest.json"):
+        for sub in ("good", "torture", "special", "engine", "manifest.json"):
             target = root / sub
             if target.is_dir():
                 shutil.rmtree(target)

@@ -1,0 +1,229 @@
+"""The scan engine's promise under faults: nothing a plugin or a user does stops a scan, loses
+data or leaves a wrong answer. One test per defect found in review (issue 9), each on real
+plugins or on the test kit's misbehaving libraries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pluginary.catalogue import open_catalogue
+from pluginary.manager import make_plugin_manager
+from pluginary.models import Candidate
+from pluginary.scan.walk import stat_fingerprint
+
+
+def candidate(path: Path, fmt: str) -> Candidate:
+    return Candidate(format=fmt, path=str(path), fingerprint=stat_fingerprint(path))
+
+
+def interrupted_scan(db: Path, fmt: str, paths: list[Path], *, running: int = 1) -> int:
+    """The journal a ``pluginary scan --format FMT`` killed mid-way leaves: a ``running`` scan
+    row, the first ``running`` jobs dispatched, the others pending."""
+    catalogue = open_catalogue(make_plugin_manager(), str(db))
+    try:
+        scan_id = catalogue.begin_scan(formats=[fmt], roots=[str(p.parent) for p in paths],
+                                       options={})
+        ids = catalogue.add_jobs(scan_id, [(candidate(p, fmt), (1,)) for p in paths])
+        catalogue.record_outcomes(scan_id, [], running=ids[:running])
+        return scan_id
+    finally:
+        catalogue.close()
+
+
+def rows(db: Path, sql: str, *args: object) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def by_name(listed: list[dict]) -> dict[str, dict]:
+    return {r["name"]: r for r in listed}
+
+
+# -- 1. resuming a scan of another format ---------------------------------------------------------
+
+def test_a_killed_scan_of_one_format_does_not_stop_a_scan_of_another(
+        run_cli, pluginary_env, test_plugins):
+    ladspa = [test_plugins[n].path("ladspa") for n in ("PlGain", "PlDelay")]
+    scan_id = interrupted_scan(pluginary_env, "ladspa", ladspa)
+
+    vst3 = run_cli("scan", "--format", "vst3", str(test_plugins["PlGain"].path("vst3")),
+                   "--json")
+    assert vst3.exit_code == 0, vst3.stderr
+    assert vst3.json()["counts"] == {"ok": 1}
+    # The LADSPA jobs wait for a LADSPA scan; the scan row stays open for them.
+    assert rows(pluginary_env, "SELECT state FROM jobs WHERE format = 'ladspa'") == [
+        ("running",), ("pending",)]
+    assert rows(pluginary_env, "SELECT status FROM scans WHERE id = ?", scan_id) == [
+        ("running",)]
+
+    finished = run_cli("scan", "--format", "ladspa", *map(str, ladspa), "--json")
+    assert finished.exit_code == 0, finished.stderr
+    assert rows(pluginary_env, "SELECT DISTINCT state FROM jobs") == [("done",)]
+    assert rows(pluginary_env, "SELECT status FROM scans") == [("finished",)]
+    listed = by_name(run_cli("list", "--format", "ladspa", "--json").json())
+    assert {listed[n].get("status", "ok") for n in ("PlGain", "PlDelay")} == {"ok"}
+
+
+def test_jobs_of_a_disabled_extension_stay_unfinished_not_failed(
+        run_cli, pluginary_env, test_plugins):
+    ladspa = test_plugins["PlGain"].path("ladspa")
+    interrupted_scan(pluginary_env, "ladspa", [ladspa])
+    result = run_cli("scan", str(test_plugins["PlGain"].path("vst3")), "--json",
+                     env={"PLUGINARY_DISABLE": "ladspa"})
+    assert result.exit_code == 0, result.stderr
+    assert rows(pluginary_env, "SELECT state, status FROM jobs WHERE format = 'ladspa'") == [
+        ("running", "pending")]
+    assert rows(pluginary_env, "SELECT path FROM candidates WHERE format = 'ladspa'") == []
+
+
+# -- 2. a malformed frame -------------------------------------------------------------------------
+
+def test_a_plugin_that_writes_to_the_protocol_pipe_is_crashed_and_the_scan_goes_on(
+        run_cli, test_plugins, tmp_path):
+    folder = tmp_path / "ladspa"
+    folder.mkdir()
+    shutil.copy(test_plugins["PlProtocolWrite"].path("ladspa"), folder)
+    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    for attempt in ("first", "rescan"):
+        result = run_cli("scan", str(folder), "--json")
+        assert result.exit_code == 0, (attempt, result.stderr)
+    shown = run_cli("show", "PlProtocolWrite.so", "--json").json()
+    assert shown["status"] == "crashed"
+    assert "corrupted the scan protocol" in shown["cause"]
+    assert by_name(run_cli("list", "--json").json())["PlGain"].get("status", "ok") == "ok"
+
+
+# -- 3. end of output is not an exit ----------------------------------------------------------
+
+def test_a_plugin_that_closes_the_pipe_and_sleeps_is_timed_out_not_waited_for(
+        run_cli, test_plugins, tmp_path):
+    folder = tmp_path / "ladspa"
+    folder.mkdir()
+    shutil.copy(test_plugins["PlCloseFds"].path("ladspa"), folder)
+    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    began = time.monotonic()
+    result = run_cli("scan", str(folder), "--timeout", "3", "--json")
+    took = time.monotonic() - began
+    assert result.exit_code == 0, result.stderr
+    assert took < 15, f"the scan waited {took:.0f} s for a worker whose pipe closed"
+    shown = run_cli("show", "PlCloseFds.so", "--json").json()
+    assert (shown["status"], shown["tier"]) == ("timeout", 1), shown
+    assert by_name(run_cli("list", "--json").json())["PlGain"].get("status", "ok") == "ok"
+
+
+# -- 4. one scan per catalogue ----------------------------------------------------------------
+
+def _scan(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "pluginary", "--db", str(db), "scan", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+
+
+def test_a_second_scan_neither_takes_over_nor_waits_unasked(test_plugins, tmp_path):
+    db = tmp_path / "catalogue.db"
+    folder = tmp_path / "ladspa"
+    folder.mkdir()
+    shutil.copy(test_plugins["PlCloseFds"].path("ladspa"), folder)
+    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    first = _scan(db, str(folder), "--timeout", "6", "--json")
+    lock = db.with_name(db.name + ".scan-lock")
+    deadline = time.monotonic() + 30
+    while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+
+    second = _scan(db, str(folder), "--json")
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 12, (out, err)
+    assert err.count("error:") == 1 and f"pid {first.pid}" in err and "--wait" in err, err
+    assert "Traceback" not in err
+
+    waiting = _scan(db, str(folder), "--wait", "--json")
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "waiting for it to finish" in err
+    assert rows(db, "SELECT count(*) FROM scans") == [(2,)], "the waiting scan did not resume"
+    # Every job ran once: nothing was loaded by both scans.
+    assert rows(db, "SELECT path, count(*) FROM jobs GROUP BY path HAVING count(*) > 1") == []
+
+
+def test_the_scan_lock_dies_with_its_process(test_plugins, tmp_path):
+    db = tmp_path / "catalogue.db"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from pluginary.catalogue import open_catalogue\n"
+        "from pluginary.manager import make_plugin_manager\n"
+        f"c = open_catalogue(make_plugin_manager(), {str(db)!r})\n"
+        "with c.scan_lock():\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(600)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    blocked = _scan(db, str(test_plugins["PlGain"].path("ladspa")))
+    blocked.communicate(timeout=60)
+    assert blocked.returncode == 12
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    holder.stdout.close()
+    after = _scan(db, str(test_plugins["PlGain"].path("ladspa")))
+    out, err = after.communicate(timeout=60)
+    assert after.returncode == 0, err
+
+
+# -- 5. --no-resume ---------------------------------------------------------------------------
+
+def test_no_resume_abandons_the_old_scan_for_good(run_cli, pluginary_env, test_plugins):
+    gain = test_plugins["PlGain"].path("ladspa")
+    old = interrupted_scan(pluginary_env, "ladspa", [test_plugins["PlDelay"].path("ladspa")])
+    fresh = run_cli("scan", str(gain), "--no-resume", "--json")
+    assert fresh.exit_code == 0 and not fresh.json()["resumed"]
+    assert rows(pluginary_env, "SELECT status FROM scans WHERE id = ?", old) == [("abandoned",)]
+    again = run_cli("scan", str(gain), "--json")
+    assert not again.json()["resumed"], "a later scan revived the abandoned one"
+    assert rows(pluginary_env, "SELECT count(*) FROM candidates WHERE path LIKE '%PlDelay%'") \
+        == [(0,)], "the abandoned scan's job never ran"
+
+
+# -- 6. a plugin gone from a file that is still there -------------------------------------------
+
+def test_plugins_a_rebuilt_library_no_longer_has_become_missing(run_cli, test_plugins, tmp_path):
+    folder = tmp_path / "ladspa"
+    folder.mkdir()
+    library = folder / "effects.so"
+    shutil.copy("/usr/lib/ladspa/cmt.so", library)
+    assert run_cli("scan", str(folder)).exit_code == 0
+    before = run_cli("list", "--json").json()
+    assert len(before) > 10  # cmt holds dozens of plugins
+    shutil.copy(test_plugins["PlGain"].path("ladspa"), library)  # rebuilt: one descriptor
+    assert run_cli("scan", str(folder)).exit_code == 0
+    listed = by_name(run_cli("list", "--json").json())
+    assert listed["PlGain"].get("status", "ok") == "ok"
+    gone = [r for r in listed.values() if r["name"] != "PlGain"]
+    assert len(gone) == len(before)
+    assert {r["status"] for r in gone} == {"missing"}
+    assert all("no longer in this file" in r["cause"] for r in gone)
+
+
+# -- 7. relative paths ------------------------------------------------------------------------
+
+def test_a_relative_path_is_stored_absolute(run_cli, pluginary_env, test_plugins, monkeypatch):
+    gain = test_plugins["PlGain"].path("ladspa")
+    monkeypatch.chdir(gain.parent.parent)
+    assert run_cli("scan", f"ladspa/{gain.name}").exit_code == 0
+    assert run_cli("scan", str(gain)).exit_code == 0
+    assert rows(pluginary_env, "SELECT path FROM installations") == [(str(gain),)]
+    assert rows(pluginary_env, "SELECT path FROM candidates") == [(str(gain),)]
+    monkeypatch.chdir("/")
+    assert run_cli("scan", str(gain)).exit_code == 0  # from elsewhere: still the same file
+    assert rows(pluginary_env, "SELECT status FROM installations") == [("ok",)]
