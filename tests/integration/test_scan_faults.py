@@ -31,10 +31,23 @@ def interrupted_scan(db: Path, fmt: str, paths: list[Path], *, running: int = 1)
         scan_id = catalogue.begin_scan(formats=[fmt], roots=[str(p.parent) for p in paths],
                                        options={})
         ids = catalogue.add_jobs(scan_id, [(candidate(p, fmt), (1,)) for p in paths])
-        catalogue.record_outcomes(scan_id, [], running=ids[:running])
-        return scan_id
     finally:
         catalogue.close()
+    con = sqlite3.connect(db)
+    with con:
+        con.executemany("UPDATE jobs SET state = 'running' WHERE id = ?",
+                        [(i,) for i in ids[:running]])
+    con.close()
+    return scan_id
+
+
+def with_gain(tmp_path: Path, test_plugins, name: str) -> Path:
+    """A folder holding the LADSPA library ``name`` and a good plugin beside it (copies)."""
+    folder = tmp_path / "ladspa"
+    folder.mkdir()
+    shutil.copy(test_plugins[name].path("ladspa"), folder)
+    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    return folder
 
 
 def rows(db: Path, sql: str, *args: object) -> list[tuple]:
@@ -90,10 +103,7 @@ def test_jobs_of_a_disabled_extension_stay_unfinished_not_failed(
 
 def test_a_plugin_that_writes_to_the_protocol_pipe_is_crashed_and_the_scan_goes_on(
         run_cli, test_plugins, tmp_path):
-    folder = tmp_path / "ladspa"
-    folder.mkdir()
-    shutil.copy(test_plugins["PlProtocolWrite"].path("ladspa"), folder)
-    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    folder = with_gain(tmp_path, test_plugins, "PlProtocolWrite")
     for attempt in ("first", "rescan"):
         result = run_cli("scan", str(folder), "--json")
         assert result.exit_code == 0, (attempt, result.stderr)
@@ -107,10 +117,7 @@ def test_a_plugin_that_writes_to_the_protocol_pipe_is_crashed_and_the_scan_goes_
 
 def test_a_plugin_that_closes_the_pipe_and_sleeps_is_timed_out_not_waited_for(
         run_cli, test_plugins, tmp_path):
-    folder = tmp_path / "ladspa"
-    folder.mkdir()
-    shutil.copy(test_plugins["PlCloseFds"].path("ladspa"), folder)
-    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    folder = with_gain(tmp_path, test_plugins, "PlCloseFds")
     began = time.monotonic()
     result = run_cli("scan", str(folder), "--timeout", "3", "--json")
     took = time.monotonic() - began
@@ -131,10 +138,7 @@ def _scan(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
 
 def test_a_second_scan_neither_takes_over_nor_waits_unasked(test_plugins, tmp_path):
     db = tmp_path / "catalogue.db"
-    folder = tmp_path / "ladspa"
-    folder.mkdir()
-    shutil.copy(test_plugins["PlCloseFds"].path("ladspa"), folder)
-    shutil.copy(test_plugins["PlGain"].path("ladspa"), folder)
+    folder = with_gain(tmp_path, test_plugins, "PlCloseFds")
     first = _scan(db, str(folder), "--timeout", "6", "--json")
     lock = db.with_name(db.name + ".scan-lock")
     deadline = time.monotonic() + 30
@@ -177,7 +181,7 @@ def test_the_scan_lock_dies_with_its_process(test_plugins, tmp_path):
     holder.wait()
     holder.stdout.close()
     after = _scan(db, str(test_plugins["PlGain"].path("ladspa")))
-    out, err = after.communicate(timeout=60)
+    _out, err = after.communicate(timeout=60)
     assert after.returncode == 0, err
 
 

@@ -209,8 +209,6 @@ class Scan:
     def shallow_tiers(self, fmt: str) -> tuple[int, ...]:
         return tuple(t for t in self.formats[fmt].tiers if t < 2) or (2,)
 
-    # -- rules ---------------------------------------------------------------------------------
-
     # -- results -------------------------------------------------------------------------------
 
     def on_result(self, work: Work, result: LoadResult) -> None:
