@@ -39,19 +39,9 @@ import msgspec
 
 from ..errors import TransientError
 from ..models import LoadResult, Status
-from ..retry import retry
 from . import procstat
 from .protocol import Finished, LoadRequest, Ready, Started, Stop
-from .workers import (
-    READY_TIMEOUT,
-    Work,
-    Worker,
-    describe_exit,
-    kill,
-    send,
-    start_worker,
-    wait_ready,
-)
+from .workers import READY_TIMEOUT, Work, Worker, describe_exit, kill, send, start_worker
 
 __all__ = ["Failure", "Pool", "Work", "default_pool_size"]
 
@@ -59,6 +49,9 @@ log = logging.getLogger(__name__)
 
 TICK = 0.1  # seconds between watchdog checks
 SAMPLE = 0.5  # seconds between CPU samples of a busy worker
+STATS_EVERY = 1.0  # seconds between reads of free memory, and of one worker's RSS
+STOP_GRACE = 5.0  # seconds a worker asked to stop may take to exit before it is killed
+START_ATTEMPTS = 4  # workers in a row that may fail to start before the scan gives up
 
 
 @dataclass
@@ -91,6 +84,11 @@ class Pool:
         self.workers: list[Worker] = []
         self.selector = selectors.DefaultSelector()
         self.spawned = 0
+        #: Workers asked to stop, exiting in the background (reaped by the watchdog).
+        self.exiting: list[Worker] = []
+        #: Workers that failed to start since one last said Ready.
+        self.start_failures = 0
+        self._target: tuple[float, int] = (float("-inf"), self.size)
         self.on_result: OnResult = lambda work, result: None
         self.on_failure: OnFailure = lambda work, failure: None
 
@@ -122,37 +120,58 @@ class Pool:
             else:
                 kill(worker)
         deadline = time.monotonic() + 2.0
-        for worker in list(self.workers):
+        for worker in [*self.workers, *self.exiting]:
             try:
                 worker.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 kill(worker)
             self._forget(worker)
+        self.exiting = []
         self.selector.close()
 
     # -- scheduling ----------------------------------------------------------------------------
 
     def _fill(self, on_dispatch: OnDispatch | None) -> None:
-        idle = [w for w in self.workers
-                if w.work is None and not w.solo and not w.retiring and not w.closed]
+        target = self._target_size()
+        ready = [w for w in self.workers if w.ready and w.work is None and not w.closed]
+        idle = [w for w in ready if not w.solo]
         while self.queue and idle:
             self._dispatch(idle.pop(), self.queue.popleft(), on_dispatch)
-        while self.queue and len(self.workers) < self._target_size():
-            self._dispatch(self._spawn(solo=False), self.queue.popleft(), on_dispatch)
-        if not self.queue:
-            # Everything in the main queue is running: idle pool workers make room for the
-            # retries, each of which runs alone in a fresh worker.
-            for worker in idle:
-                self._retire(worker)
-            while self.retries and len(self.workers) < self._target_size():
-                self._dispatch(self._spawn(solo=True), self.retries.popleft(), on_dispatch)
+        # New workers start in the background and take work once they say Ready: the others
+        # go on meanwhile (a start costs about 0.25 s, once per 64 loads per worker).
+        self._start(len(self.queue), solo=False, target=target)
+        if self.queue:
+            return
+        # Everything in the main queue is running: idle pool workers make room for the
+        # retries, each of which runs alone in a fresh worker.
+        for worker in idle:
+            self._retire(worker)
+        fresh = [w for w in ready if w.solo]
+        while self.retries and fresh:
+            self._dispatch(fresh.pop(), self.retries.popleft(), on_dispatch)
+        self._start(len(self.retries), solo=True, target=target)
+
+    def _start(self, wanted: int, *, solo: bool, target: int) -> None:
+        """Start workers until ``wanted`` are starting (or the pool is full)."""
+        starting = sum(1 for w in self.workers if not w.ready and w.solo == solo)
+        while starting < wanted and len(self.workers) < target:
+            worker = start_worker(self.python, solo)
+            self.workers.append(worker)
+            assert worker.proc.stdout is not None
+            self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+            self.spawned += 1
+            starting += 1
 
     def _target_size(self) -> int:
-        """The pool shrinks to one worker while the machine is short of memory."""
-        available = procstat.memory_available()
-        if available is not None and available < 512 << 20:
-            return 1
-        return self.size
+        """The pool shrinks to one worker while the machine is short of memory (read at most
+        once a second: it is asked on every tick)."""
+        checked, size = self._target
+        now = time.monotonic()
+        if now - checked >= STATS_EVERY:
+            available = procstat.memory_available()
+            size = 1 if available is not None and available < 512 << 20 else self.size
+            self._target = (now, size)
+        return size
 
     def _dispatch(self, worker: Worker, work: Work, on_dispatch: OnDispatch | None) -> None:
         worker.work = work
@@ -169,26 +188,16 @@ class Pool:
 
     # -- processes -----------------------------------------------------------------------------
 
-    def _spawn(self, *, solo: bool) -> Worker:
-        worker = self._start_ready(solo)
-        self.workers.append(worker)
-        assert worker.proc.stdout is not None
-        self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
-        self.spawned += 1
-        return worker
-
-    @retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=4 * READY_TIMEOUT)
-    def _start_ready(self, solo: bool) -> Worker:
-        """A started worker that said Ready. A worker that cannot start (``EAGAIN``, ``ENOMEM``)
-        or dies before it is ready is tried again: both can be passing states of the machine."""
-        worker = start_worker(self.python, solo)
-        try:
-            wait_ready(worker)
-        except BaseException:
-            kill(worker)
-            self._forget(worker)
-            raise
-        return worker
+    def _start_failed(self, worker: Worker, why: str) -> None:
+        """A worker died, hung or wrote garbage before it said Ready. That can be a passing
+        state of the machine, so another is started; :data:`START_ATTEMPTS` in a row is not."""
+        kill(worker)
+        self._forget(worker)
+        self.start_failures += 1
+        if self.start_failures >= START_ATTEMPTS:
+            raise TransientError(f"scan workers failed to start {self.start_failures} times in "
+                                 f"a row; the last: {why}")
+        log.info("a scan worker failed to start (%s); starting another", why)
 
     def _forget(self, worker: Worker) -> None:
         if worker in self.workers:
@@ -240,6 +249,7 @@ class Pool:
     def _handle(self, worker: Worker, message: object) -> None:
         if isinstance(message, Ready):
             worker.ready = True
+            self.start_failures = 0
         elif isinstance(message, Started):
             worker.tier = message.tier
             worker.tier_started = worker.progress_at = time.monotonic()
@@ -263,26 +273,42 @@ class Pool:
 
     def _maybe_retire(self, worker: Worker) -> None:
         if worker.solo or worker.loads >= self.recycle_after or (
-                (procstat.rss_bytes(worker.pid) or 0) > self.rss_limit) or (
-                len(self.workers) > self._target_size()):
+                len(self.workers) > self._target_size()) or self._too_big(worker):
             self._retire(worker)
 
+    def _too_big(self, worker: Worker) -> bool:
+        now = time.monotonic()
+        if now - worker.rss_checked_at < STATS_EVERY:
+            return False
+        worker.rss_checked_at = now
+        return (procstat.rss_bytes(worker.pid) or 0) > self.rss_limit
+
     def _retire(self, worker: Worker) -> None:
-        """Stop an idle worker and wait for it (loaded modules stay mapped until exit)."""
-        worker.retiring = True
+        """Ask an idle worker to stop. It exits in the background (unmapping what it loaded
+        takes a while) and the watchdog reaps it, so its replacement starts at once."""
         send(worker, Stop())
-        try:
-            worker.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            kill(worker)
-        self._forget(worker)
+        worker.stop_sent = time.monotonic()
+        self.workers.remove(worker)
+        self._unwatch(worker)
+        self.exiting.append(worker)
+
+    def _reap(self, now: float) -> None:
+        """Forget the workers that exited after Stop; kill those that take too long."""
+        for worker in list(self.exiting):
+            if worker.proc.poll() is None and now - worker.stop_sent < STOP_GRACE:
+                continue
+            kill(worker)  # reaps it, and any helper a plugin left in its group
+            self.exiting.remove(worker)
+            self._forget(worker)
 
     def _closed(self, worker: Worker) -> None:
         """The worker's output reached end of file. That is not its exit: a plugin may close the
         descriptor and go on (or hang). Until the process ends, the watchdog keeps its budget."""
         worker.closed = True
         self._unwatch(worker)
-        if worker.proc.poll() is not None:
+        if not worker.ready:
+            self._start_failed(worker, worker.capture.text().strip()[-300:] or "it exited")
+        elif worker.proc.poll() is not None:
             self._lost(worker)
         elif worker.work is None:  # nothing of ours runs in it: no reason to wait
             kill(worker)
@@ -312,6 +338,9 @@ class Pool:
         """The worker wrote bytes that are no frame: a plugin wrote to the protocol's descriptor.
         Nothing more it says can be trusted; the same load would do it again, so no retry."""
         error = worker.buffer.error
+        if not worker.ready:
+            self._start_failed(worker, f"it wrote a malformed message ({error})")
+            return
         work = worker.work
         tier = worker.tier if worker.tier is not None else (work.tiers[0] if work else 0)
         seconds = time.monotonic() - worker.tier_started
@@ -329,11 +358,15 @@ class Pool:
 
     def _watch(self) -> None:
         now = time.monotonic()
+        self._reap(now)
         unsure: list[Worker] = []
         for worker in list(self.workers):
             worker.capture.trim()
             if worker.closed and worker.proc.poll() is not None:
                 self._lost(worker)
+                continue
+            if not worker.ready and now - worker.started_at > READY_TIMEOUT:
+                self._start_failed(worker, f"it did not say Ready within {READY_TIMEOUT:.0f} s")
                 continue
             if worker.work is None or now - worker.sampled_at < SAMPLE:
                 continue

@@ -1,4 +1,4 @@
-"""One scan worker process: starting it, waiting for it to be ready, talking to it, killing it.
+"""One scan worker process: starting it, talking to it, killing it.
 
 The pool (:mod:`pluginary.scan.pool`) decides what runs where and when to give up; this module
 only knows how a worker process is made and ended.
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from ..errors import TransientError
 from ..models import Candidate
+from ..retry import retry
 from .budget import Budget
 from .capture import Capture
-from .protocol import FrameBuffer, LoadRequest, Ready, Stop, frame
+from .protocol import FrameBuffer, LoadRequest, Stop, frame
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ class Worker:
     group_cpu: float | None = None
     progress_at: float = 0.0
     loads: int = 0
-    retiring: bool = False
+    #: When it was started, and when it was asked to stop (0: not asked).
+    started_at: float = field(default_factory=time.monotonic)
+    stop_sent: float = 0.0
+    rss_checked_at: float = 0.0
     sampled_at: float = 0.0
 
     @property
@@ -70,9 +74,11 @@ class Worker:
 
 
 
+@retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=10.0)
 def start_worker(python: str, solo: bool) -> Worker:
     """Start ``python -m pluginary.scan.worker`` in its own session, with its capture file and
-    the pipe it watches for the parent's death."""
+    the pipe it watches for the parent's death. It says Ready on its own time: the pool goes on
+    meanwhile. ``EAGAIN`` and ``ENOMEM`` are tried again: the machine may be short for a moment."""
     capture = Capture()
     watch_read, watch_write = os.pipe() if os.name == "posix" else (-1, -1)
     argv = [python, "-m", "pluginary.scan.worker"]
@@ -96,32 +102,6 @@ def start_worker(python: str, solo: bool) -> Worker:
     assert proc.stdout is not None
     os.set_blocking(proc.stdout.fileno(), False)
     return Worker(proc=proc, capture=capture, solo=solo, parent_pipe=watch_write)
-
-def wait_ready(worker: Worker) -> None:
-    """Read until the worker says Ready; :class:`TransientError` if it dies, times out or
-    writes a malformed message first."""
-    assert worker.proc.stdout is not None
-    deadline = time.monotonic() + READY_TIMEOUT
-    fd = worker.proc.stdout.fileno()
-    while not worker.ready and time.monotonic() < deadline:
-        try:
-            data = os.read(fd, 65536)
-        except BlockingIOError:
-            if worker.proc.poll() is not None:
-                break
-            time.sleep(0.005)
-            continue
-        if not data:
-            break
-        for message in worker.buffer.feed(data):
-            if isinstance(message, Ready):
-                worker.ready = True
-        if worker.buffer.error is not None:
-            break
-    if not worker.ready:
-        why = (f"it wrote a malformed message ({worker.buffer.error})"
-               if worker.buffer.error is not None else worker.capture.text().strip()[-300:])
-        raise TransientError(f"a scan worker failed to start: {why}")
 
 def send(worker: Worker, message: LoadRequest | Stop) -> None:
     assert worker.proc.stdin is not None
