@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,8 @@ def test_full_scan_reads_parameters_on_the_same_rows(run_cli, test_plugins):
     assert (listed["PlGain"]["audio_inputs"], listed["PlGain"]["midi_inputs"]) == (2, 0)
     assert (listed["PlSynth"]["audio_inputs"], listed["PlSynth"]["midi_inputs"]) == (0, 1)
     assert listed["PlSynth"]["role"] == "instrument"
-    assert listed["PlGain"]["extra"]["juce_identifier"].startswith("VST3-PlGain-")
+    # Read through the VST3 interfaces: pedalboard, the fallback, was not needed.
+    assert not {"parameters_from", "juce_identifier"} & set(listed["PlGain"]["extra"])
 
 
 def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugins):
@@ -240,3 +242,46 @@ def test_the_seventeen_zam_plugins_list_in_seconds(run_cli):
     listed = by_name(run_cli("list", "--json").json())
     assert len(listed) == 17 and "ZamVerb" in listed
     assert {r["vendor"] for r in listed.values()} == {"Damien Zammit"}
+
+
+def trap_pedalboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put a module named pedalboard first on the workers' path: it records that it was
+    imported (the file returned) and fails the import, as a machine without pedalboard."""
+    trap = tmp_path / "trap"
+    trap.mkdir()
+    imported = tmp_path / "pedalboard-was-imported"
+    (trap / "pedalboard.py").write_text(
+        f"open({str(imported)!r}, 'w').close()\nraise ImportError('pedalboard is trapped')\n")
+    monkeypatch.setenv("PYTHONPATH", str(trap))
+    return imported
+
+
+def test_a_full_scan_of_the_zam_set_never_imports_pedalboard(run_cli, tmp_path, monkeypatch):
+    """Tier 2 of all 17 zam plugins, ZamVerb included (100+ s through pedalboard), through the
+    VST3 interfaces alone."""
+    imported = trap_pedalboard(tmp_path, monkeypatch)
+    began = time.monotonic()
+    result = run_cli("scan", "/usr/lib/vst3", "--json")
+    took = time.monotonic() - began
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ok": 17}
+    assert not imported.exists(), "a worker imported pedalboard"
+    listed = by_name(run_cli("list", "--json").json())
+    assert {r["tier"] for r in listed.values()} == {2}
+    verb = listed["ZamVerb"]
+    assert verb["parameters"] and verb["audio_outputs"] == 2
+    assert "parameters_from" not in verb["extra"]
+    assert took < 30, f"{took:.1f} s for 17 plugins"
+
+
+def test_a_class_the_interfaces_cannot_read_needs_the_fallback_and_says_so(
+        run_cli, test_plugins, tmp_path, monkeypatch):
+    """PlMultiVst3 refuses createInstance: only pedalboard could try it, and it is missing."""
+    imported = trap_pedalboard(tmp_path, monkeypatch)
+    result = run_cli("scan", str(test_plugins["PlMultiVst3"].path("vst3")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert imported.exists(), "the fallback was tried"
+    for record in run_cli("list", "--json").json():
+        assert (record["status"], record["tier"]) == ("failed", 2)
+        assert "createInstance(IComponent) returned 3" in record["cause"], record["cause"]
+        assert "pip install 'pluginary-vst3[pedalboard]'" in record["cause"]

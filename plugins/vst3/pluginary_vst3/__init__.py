@@ -3,8 +3,7 @@
 - tier 0: ``moduleinfo.json`` (no code runs);
 - tier 1: the binary's factory through ctypes, without instantiating a plugin;
 - tier 2: instantiation: buses and parameters (real ParamIDs) through IComponent and
-  IEditController (ctypes), and the host check, instrument flag and JUCE identifier through
-  pedalboard.
+  IEditController (ctypes); pedalboard (an optional extra) only where those cannot be read.
 
 A plugin's identity is its class id as 32 hex digits, the id DAWs and preset files use, so
 records from every tier land on the same catalogue row.
@@ -27,15 +26,17 @@ FORMAT = "vst3"
 
 VST3 = FormatInfo(
     name=FORMAT,
-    description="VST3 bundles: moduleinfo.json, the factory and components (ctypes), pedalboard",
+    description="VST3 bundles: moduleinfo.json, the factory and components (ctypes)",
     default_roots={
         "linux": ("~/.vst3", "/usr/lib/vst3", "/usr/local/lib/vst3"),
         "darwin": ("/Library/Audio/Plug-Ins/VST3", "~/Library/Audio/Plug-Ins/VST3"),
         "windows": ("%COMMONPROGRAMFILES%\\VST3", "%LOCALAPPDATA%\\Programs\\Common\\VST3"),
     },
     path_env="VST3_PATH",
+    # Optional: the fallback for a class the VST3 interfaces cannot read (see deep.py).
     requirements=(
-        Requirement(kind="python", name="pedalboard", advice="pip install pedalboard"),
+        Requirement(kind="python", name="pedalboard",
+                    advice="pip install 'pluginary-vst3[pedalboard]'"),
         Requirement(kind="library", name="GL",
                     advice="apt-get install libgl1 libx11-6 libxext6 libxrandr2"),
     ),
@@ -103,21 +104,13 @@ def _deep(candidate: Candidate, path: Path, binary: Path, arch: str) -> LoadResu
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause=known.cause or "the factory lists no audio module class")
     try:
-        import pedalboard  # noqa: F401  (checked apart: pedalboard raises ImportError for a bad plugin too)
-    except ImportError as exc:
-        # Missing itself, or missing the libraries its JUCE needs (libGL, X11).
-        return LoadResult(candidate=candidate, status=Status.FAILED,
-                          cause=f"pedalboard cannot be imported ({exc}): pip install pedalboard; "
-                                "apt-get install libgl1 libx11-6 libxext6 libxrandr2")
-    try:
-        records = load_classes(path, binary, tuple(known.records))
-    except Exception as exc:  # pedalboard reports every load failure as an exception
+        result = load_classes(path, binary, tuple(known.records))
+    except Exception as exc:  # pedalboard, the fallback, reports every failure as an exception
         from .diagnose import diagnose
 
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return LoadResult(candidate=candidate, status=Status.FAILED,
                           cause=diagnose(binary) or f"pedalboard could not load it: {first_line}")
-    if not records:
-        return LoadResult(candidate=candidate, status=Status.FAILED,
-                          cause="pedalboard found no plugin class it could match to the factory")
-    return LoadResult(candidate=candidate, records=records)
+    if result.cause:
+        return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
+    return LoadResult(candidate=candidate, records=result.records)

@@ -1,23 +1,28 @@
-"""Tier 2: instantiate each class of a bundle, as a host would.
+"""Tier 2: instantiate each class of a bundle, as a host would, through the VST3 C interfaces.
 
-Two instantiations per class, both in the scan worker:
+:mod:`component` (ctypes, about 1 ms per class) creates each class as ``IComponent``, initialises
+it with a minimal host, and reads its buses and its parameters (real ParamIDs, plain ranges,
+units) from ``IComponent`` and ``IEditController``. That is the whole of a default tier 2: a scan
+never loads pedalboard, whose JUCE host takes 36 ms per plugin at best and minutes for some
+(ZamVerb: 100-190 s of CPU against 0.39 s here).
 
-- :mod:`component` (ctypes, ~1 ms) reads the buses (channel counts, MIDI/event buses) and the
-  parameters with their real VST3 ParamIDs, plain ranges and units, from IComponent and
-  IEditController;
-- pedalboard (JUCE) is the host check: the plugin must load in a real host. It also gives the
-  instrument flag and JUCE's identifier. pedalboard is imported here only, never in the parent.
-  Loads use ``initialization_timeout=0`` (pedalboard otherwise plays notes into instruments for
-  up to 10 s to "warm them up").
+pedalboard (the ``pluginary-vst3[pedalboard]`` extra) is only the fallback for a class whose
+parameters the C interfaces cannot give (no edit controller, a controller that fails
+``initialize``, a class ``createInstance`` refuses). Such a record says so:
+``extra["parameters_from"] == "pedalboard"``, ``extra["parameter_ids"] == "pedalboard-index"``
+(its ids are pedalboard's indexes) and ``extra["component_cause"]`` (why), which ``pluginary
+show`` prints. Without pedalboard such a class fails with that cause and the advice. Loads use
+``initialization_timeout=0`` (pedalboard otherwise plays notes into instruments for up to 10 s).
 
-When the ctypes reader cannot read a class, its parameters come from pedalboard's raw
-``_parameters`` list with two probes each (the texts at 0 and 1 give min, max and unit); the
-public ``parameters`` property probes each parameter 1001 times (~47 ms per plugin measured in
-the project's notes). Their ids are then pedalboard's indexes, which ``extra`` says.
+The role comes from the class's sub-categories (``Instrument`` wins, as in JUCE); a class that
+declares none is filed by its buses: event input and audio output but no audio input is an
+instrument, events in and out without audio a MIDI effect, anything else an effect.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -25,50 +30,99 @@ import msgspec
 from pluginary.models import PluginRecord, Role
 from pluginary.scan.juce_parameters import read_parameters
 
-from .component import JUCE_MIDI_CC, read_components
+from .component import JUCE_MIDI_CC, ComponentInfo, read_components
+
+PEDALBOARD_ADVICE = ("pip install 'pluginary-vst3[pedalboard]'; apt-get install libgl1 libx11-6 "
+                     "libxext6 libxrandr2")
 
 
-def load_classes(bundle: Path, binary: Path,
-                 known: tuple[PluginRecord, ...]) -> tuple[PluginRecord, ...]:
+@dataclass(frozen=True)
+class DeepResult:
+    """The enriched records, or why some class could not be read at all."""
+
+    records: tuple[PluginRecord, ...] = ()
+    cause: str = ""
+
+
+def load_classes(bundle: Path, binary: Path, known: tuple[PluginRecord, ...]) -> DeepResult:
     """Instantiate each class of ``bundle`` and enrich the tier-1 records with what it shows.
 
-    ``known`` are the records tiers 0/1 found: they carry the class ids (the identity), which
-    pedalboard does not expose. A class pedalboard lists but the factory did not is skipped.
+    ``known`` are the records tiers 0/1 found: they carry the class ids (the identity).
     """
-    import pedalboard  # deliberately late: only workers pay for it
-
     details = read_components(binary, [r.uid for r in known], bundle=bundle)
+    enriched: list[PluginRecord] = []
+    unread: list[tuple[PluginRecord, str]] = []
+    for record in known:
+        info = details.components.get(record.uid)
+        if info is not None and info.parameters_ok:
+            enriched.append(with_component(record, info))
+        else:
+            cause = info.parameter_cause if info is not None else details.causes.get(
+                record.uid, details.cause)
+            unread.append((record, cause))
+    if unread:
+        fallback = through_pedalboard(bundle, known, unread, details.components)
+        if fallback.cause:
+            return fallback
+        enriched += fallback.records
+    return DeepResult(records=tuple(enriched))
+
+
+def with_component(record: PluginRecord, info: ComponentInfo) -> PluginRecord:
+    """``record`` with the buses and parameters its instantiated class declared."""
+    return msgspec.structs.replace(
+        record, parameters=info.parameters, role=role_of(record, info),
+        audio_inputs=info.audio_inputs, audio_outputs=info.audio_outputs,
+        midi_inputs=info.midi_inputs, midi_outputs=info.midi_outputs)
+
+
+def role_of(record: PluginRecord, info: ComponentInfo) -> Role:
+    if record.role is not Role.UNKNOWN:
+        return record.role
+    if info.midi_inputs and info.audio_outputs and not info.audio_inputs:
+        return Role.INSTRUMENT
+    if info.midi_inputs and info.midi_outputs and not (info.audio_inputs or info.audio_outputs):
+        return Role.MIDI_EFFECT
+    return Role.EFFECT
+
+
+def through_pedalboard(bundle: Path, known: Sequence[PluginRecord],
+                       unread: Sequence[tuple[PluginRecord, str]],
+                       components: dict[str, ComponentInfo]) -> DeepResult:
+    """The classes the C interfaces could not read, loaded by pedalboard (JUCE) instead."""
+    first = unread[0][1]
+    try:
+        import pedalboard  # deliberately late: only a worker that needs the fallback pays
+    except ImportError as exc:
+        return DeepResult(cause=f"the VST3 interfaces could not be read ({first}), and "
+                                f"pedalboard, the fallback, cannot be imported ({exc}): "
+                                f"{PEDALBOARD_ADVICE}")
     # Asking pedalboard for the class names scans the module once more, which costs as much as
-    # the load itself; the factory already said how many classes there are, so a single-class
-    # bundle (nearly all of them) is loaded directly.
+    # the load itself: a single-class bundle (nearly all of them) is loaded directly.
     if len(known) == 1:
-        pairs: list[tuple[str | None, PluginRecord]] = [(None, known[0])]
+        names: dict[str, str | None] = {known[0].uid: None}
     else:
-        by_name = {r.name: r for r in known}
-        pairs = [(name, by_name[name]) for name in
-                 pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle)) if name in by_name]
-    enriched = []
-    for name, record in pairs:
-        plugin = pedalboard.VST3Plugin(str(bundle), plugin_name=name, initialization_timeout=0)
+        listed = set(pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle)))
+        names = {r.uid: r.name for r in known if r.name in listed}
+    loaded = []
+    for record, cause in unread:
+        if record.uid not in names:
+            return DeepResult(cause=f"pedalboard lists no class named {record.name!r} "
+                                    f"(and the VST3 interfaces: {cause})")
+        plugin = pedalboard.VST3Plugin(str(bundle), plugin_name=names[record.uid],
+                                       initialization_timeout=0)
+        extra = {**record.extra, "parameters_from": "pedalboard",
+                 "parameter_ids": "pedalboard-index", "component_cause": cause,
+                 "juce_identifier": plugin.identifier}
+        info = components.get(record.uid)
+        channels = {} if info is None else dict(
+            audio_inputs=info.audio_inputs, audio_outputs=info.audio_outputs,
+            midi_inputs=info.midi_inputs, midi_outputs=info.midi_outputs)
         role = Role.INSTRUMENT if plugin.is_instrument else (
             record.role if record.role is not Role.UNKNOWN else Role.EFFECT)
-        extra = dict(record.extra)
-        extra["juce_identifier"] = plugin.identifier
-        info = details.components.get(record.uid)
-        channels: dict[str, int | None] = {}
-        if info is not None:
-            channels = dict(audio_inputs=info.audio_inputs, audio_outputs=info.audio_outputs,
-                            midi_inputs=info.midi_inputs, midi_outputs=info.midi_outputs)
-        if info is not None and info.parameters_ok:
-            parameters = info.parameters
-        else:
-            parameters = read_parameters(plugin, skip=JUCE_MIDI_CC.match)
-            extra["parameter_ids"] = "pedalboard-index"
-            extra["component_cause"] = (info.parameter_cause if info is not None else
-                                        details.causes.get(record.uid, details.cause))
-        enriched.append(msgspec.structs.replace(
-            record, parameters=parameters, role=role, extra=extra,
-            version=record.version or plugin.version,
+        loaded.append(msgspec.structs.replace(
+            record, parameters=read_parameters(plugin, skip=JUCE_MIDI_CC.match), role=role,
+            extra=extra, version=record.version or plugin.version,
             vendor=record.vendor or plugin.manufacturer_name, **channels))
         del plugin
-    return tuple(enriched)
+    return DeepResult(records=tuple(loaded))
