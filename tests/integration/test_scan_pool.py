@@ -74,7 +74,7 @@ def test_portable_path_measures_cpu_to_tell_a_spin_from_a_sleep(test_plugins, tm
     one makes 'no progress'. Were CPU unmeasured, both would read as no progress."""
     db = tmp_path / "catalogue.db"
     scan = _scan(db, test_plugins["PlSpin"].path("vst3"), test_plugins["PlSleep20"].path("vst3"),
-                 extra=("--base-timeout", "1", "--json"))  # 1 s idle, 3 s wall, then x3
+                 extra=("--base-timeout", "1", "--json"))  # 1 s idle, 2 s wall, then x2
     _out, err = scan.communicate(timeout=120)
     assert scan.returncode == 0, err
     con = sqlite3.connect(db)

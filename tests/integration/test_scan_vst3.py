@@ -126,8 +126,8 @@ def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugin
 
 def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
     sleeper = str(test_plugins["PlSleep20"].path("vst3"))
-    # Killed after 8 s without progress, then retried with 24 s: the 20 s sleep then passes.
-    result = run_cli("scan", sleeper, "--base-timeout", "8", "--json")
+    # Killed after 12 s without progress, then retried with 24 s: the 20 s sleep then passes.
+    result = run_cli("scan", sleeper, "--base-timeout", "12", "--json")
     assert result.exit_code == 0, result.stderr
     (record,) = run_cli("list", "--json").json()
     assert (record.get("status", "ok"), record["tier"]) == ("ok", 2)
@@ -285,3 +285,17 @@ def test_a_class_the_interfaces_cannot_read_needs_the_fallback_and_says_so(
         assert (record["status"], record["tier"]) == ("failed", 2)
         assert "createInstance(IComponent) returned 3" in record["cause"], record["cause"]
         assert "pip install 'pluginary-vst3[pedalboard]'" in record["cause"]
+
+
+def test_the_torture_set_with_default_budgets_takes_under_a_minute(run_cli, test_plugins):
+    """No --timeout: a spinning and a sleeping plugin are recorded timeout promptly (each killed,
+    retried alone with twice the budget, killed again), and the cause says how to give more."""
+    began = time.monotonic()
+    result = run_cli("scan", str(test_plugins.dir("torture", "vst3")), "--json")
+    took = time.monotonic() - began
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"crashed": 4, "timeout": 2, "ok": 1}
+    assert took < 60, f"{took:.0f} s"
+    listed = by_name(run_cli("list", "--json").json())
+    for name in ("PlSpin", "PlSleep20"):
+        assert "pluginary scan --retry timeout --base-timeout" in listed[name]["cause"]

@@ -60,8 +60,8 @@ def scan(
         "adaptive budgets.")] = None,
     base_timeout: Annotated[float | None, typer.Option(
         "--base-timeout", min=0.1, help="The starting budget in seconds of no progress, before "
-        "anything is learned (default 10, or 20 when instantiating); a timed-out plugin is "
-        "retried once with three times more.")] = None,
+        "anything is learned (default 5; twice that in all); a timed-out plugin is retried "
+        "once, alone, with twice more.")] = None,
     retry: Annotated[str | None, typer.Option(
         "--retry", help="Load again the plugins with these statuses, e.g. failed,timeout "
         "(lifts crash blocks).")] = None,

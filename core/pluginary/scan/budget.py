@@ -5,6 +5,13 @@ process group: a plugin waiting on a dialog, a lock or a sleep is stuck, whateve
 ``wall`` bounds the total time, so a plugin spinning forever is stopped too, but a plugin that is
 busy doing real work (ZamVerb building its tables for minutes) gets far longer than one that
 hangs.
+
+The base budgets are short because every default tier is cheap: metadata, a factory, or a class
+read through the format's C interfaces (ZamVerb 0.39 s, a 5000-parameter plugin 42 ms; nothing
+loads a host such as pedalboard). A plugin that hangs is then recorded ``timeout`` within about
+15 s (a stall: 5 s, retried alone with 10 s) or 30 s (a spin: 10 s, retried with 20 s) instead
+of holding the scan for minutes; one that really needs longer gets it from what it took last
+time, its vendor's typical time, its binary's size, a ``timeout`` rule, or ``--base-timeout``.
 """
 
 from __future__ import annotations
@@ -15,12 +22,14 @@ from dataclasses import dataclass
 
 from ..models import CandidateState, Fingerprint, Status
 
-#: The base idle limit per tier, in seconds: loading metadata should never stall this long.
-BASE_IDLE = {0: 10.0, 1: 10.0, 2: 20.0}
+#: The base idle limit per tier, in seconds: no tier should stall this long without CPU work.
+BASE_IDLE = {0: 5.0, 1: 5.0, 2: 5.0}
+#: The wall limit is this many times the idle limit (also for ``--base-timeout``).
+WALL_FACTOR = 2.0
 #: The base wall limit per tier, in seconds.
-BASE_WALL = {0: 30.0, 1: 60.0, 2: 120.0}
+BASE_WALL = {tier: WALL_FACTOR * idle for tier, idle in BASE_IDLE.items()}
 #: How much more a timed-out candidate gets when it is retried alone.
-RETRY_FACTOR = 3.0
+RETRY_FACTOR = 2.0
 #: A budget never grows past this many seconds of wall time (30 minutes).
 CEILING = 1800.0
 #: Seconds of allowance per MiB of binary: big binaries take longer to map and relocate.
@@ -54,7 +63,7 @@ class BudgetPlanner:
                  rule_seconds: dict[str, float] | None = None) -> None:
         self.states = states
         self.fixed = fixed
-        #: Replaces the per-tier base idle limit (the wall limit is three times it).
+        #: Replaces the per-tier base idle limit (the wall limit is WALL_FACTOR times it).
         self.base = base
         #: Budgets that compatibility rules give to candidates, by path.
         self.rule_seconds = rule_seconds if rule_seconds is not None else {}
@@ -64,7 +73,7 @@ class BudgetPlanner:
         if self.fixed is not None:
             return Budget(self.fixed, self.fixed, adaptive=False)
         if self.base is not None:
-            idle, wall = self.base, 3 * self.base
+            idle, wall = self.base, WALL_FACTOR * self.base
         else:
             idle = BASE_IDLE.get(tier, BASE_IDLE[2])
             wall = BASE_WALL.get(tier, BASE_WALL[2])

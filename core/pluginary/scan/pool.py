@@ -52,6 +52,8 @@ SAMPLE = 0.5  # seconds between CPU samples of a busy worker
 STATS_EVERY = 1.0  # seconds between reads of free memory, and of one worker's RSS
 STOP_GRACE = 5.0  # seconds a worker asked to stop may take to exit before it is killed
 START_ATTEMPTS = 4  # workers in a row that may fail to start before the scan gives up
+MORE_TIME = ("to give it more time: pluginary scan --retry timeout --base-timeout 60 "
+             "(or a timeout rule)")
 
 
 @dataclass
@@ -407,6 +409,7 @@ class Pool:
                      "lock or the network?)")
         else:
             cause = f"still busy after {total:.0f} s at tier {tier}"
+        cause += f"; {MORE_TIME}"
         stderr = worker.capture.text()
         worker.work = None
         kill(worker)
