@@ -31,7 +31,7 @@ from .models import Product
 
 
 class Linkable(Protocol):
-    """What linking reads of a plugin: a :class:`~pluginary.models.Linkable`, or the light
+    """What linking reads of a plugin: a :class:`~pluginary.models.PluginRecord`, or the light
     :class:`~pluginary.models.PluginSummary` the catalogue lists without parameters."""
 
     @property

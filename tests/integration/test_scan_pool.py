@@ -52,7 +52,8 @@ def _scan(db: Path, *paths: Path, extra: tuple[str, ...] = ()) -> subprocess.Pop
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def test_portable_path_a_hung_plugin_dies_with_a_killed_scan(test_plugins, tmp_path):
+def test_portable_path_a_hung_plugin_dies_with_a_killed_scan(pluginary_env, test_plugins,
+                                                              tmp_path):
     """No PR_SET_PDEATHSIG (as on macOS and Windows): the worker's own thread sees the parent
     die through its pipe and kills the worker's process group, plugin and all."""
     scan = _scan(tmp_path / "catalogue.db", test_plugins["PlSpin"].path("vst3"))
@@ -61,7 +62,7 @@ def test_portable_path_a_hung_plugin_dies_with_a_killed_scan(test_plugins, tmp_p
     spinning: list[psutil.Process] = []
     while time.monotonic() < deadline and not spinning:
         time.sleep(0.5)
-        spinning = [p for p in parent.children() if p.cpu_percent(interval=0.2) > 50]
+        spinning = [p for p in parent.children() if p.cpu_percent(interval=0.5) > 20]
     assert spinning, "no worker got to the spinning constructor"
     scan.send_signal(signal.SIGKILL)
     scan.communicate()
@@ -69,12 +70,13 @@ def test_portable_path_a_hung_plugin_dies_with_a_killed_scan(test_plugins, tmp_p
     assert alive == [], "the hung plugin outlived the killed scan"
 
 
-def test_portable_path_measures_cpu_to_tell_a_spin_from_a_sleep(test_plugins, tmp_path):
+def test_portable_path_measures_cpu_to_tell_a_spin_from_a_sleep(pluginary_env, test_plugins,
+                                                                 tmp_path):
     """The watchdog's CPU sampling through psutil: a spinning plugin is 'still busy', a sleeping
     one makes 'no progress'. Were CPU unmeasured, both would read as no progress."""
     db = tmp_path / "catalogue.db"
     scan = _scan(db, test_plugins["PlSpin"].path("vst3"), test_plugins["PlSleep20"].path("vst3"),
-                 extra=("--base-timeout", "1", "--json"))  # 1 s idle, 2 s wall, then x2
+                 extra=("--base-timeout", "2", "--json"))  # 2 s idle, 4 s wall, then x2
     _out, err = scan.communicate(timeout=120)
     assert scan.returncode == 0, err
     con = sqlite3.connect(db)

@@ -1,10 +1,11 @@
 """A worker's captured output (its stdout and stderr, so whatever a plugin prints), kept small.
 
-The worker's descriptors 1 and 2 point at one temporary file that the parent also holds: both
-share one file offset, because they are the same open file. A plugin that floods stderr would
-fill ``/tmp``, so the parent :meth:`Capture.trim`\\ s the file on every watchdog tick once it passes
-:data:`LIMIT`: it keeps the first :data:`HEAD` bytes aside, moves the shared offset back to the
-start and truncates, and the plugin's next writes land at the start of an empty file. What a
+The worker's descriptors 1 and 2 point at one temporary file that the parent also holds, opened
+``O_APPEND``: every write lands at the current end, whatever happened to the file. A plugin that
+floods stderr would fill ``/tmp``, so the parent :meth:`Capture.trim`\\ s the file on every
+watchdog tick (0.1 s) while a tier runs, once it passes :data:`LIMIT`: it keeps the first
+:data:`HEAD` bytes aside and truncates, and the plugin's next writes start an empty file again.
+The cap is soft: between two ticks a fast writer can add what it writes in that time. What a
 failed candidate shows is the head, how much was cut, and the tail.
 
 The worker empties the file when a tier starts; the parent calls :meth:`Capture.reset` when it
@@ -30,6 +31,11 @@ class Capture:
     def __init__(self) -> None:
         # Closed by close() when the worker goes: it outlives the function that starts it.
         self.file = tempfile.TemporaryFile(prefix="pluginary-worker-")  # noqa: SIM115
+        if os.name == "posix":
+            import fcntl
+
+            fd = self.file.fileno()
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
         self.head = b""
         #: Bytes dropped by trims, not counting the head kept aside.
         self.cut = 0
@@ -49,13 +55,13 @@ class Capture:
             size = os.fstat(fd).st_size
             if size <= LIMIT:
                 return
-            if not self.cut and not self.head:
-                self.head = os.pread(fd, HEAD, 0)
-                self.cut -= len(self.head)
-            # Offset first, then length: a write racing in between lands before the truncation
-            # point and is cut, instead of leaving a hole at the old offset.
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.ftruncate(fd, 0)
+            head = os.pread(fd, HEAD, 0) if not self.cut and not self.head else b""
+            if os.fstat(fd).st_size < size:
+                return  # the worker emptied it for a new tier meanwhile: nothing to cut
+            os.ftruncate(fd, 0)  # O_APPEND: the next write starts the file again, no hole
+            if head:
+                self.head = head
+                self.cut -= len(head)
             self.cut += size
         except (OSError, ValueError):
             return

@@ -18,18 +18,16 @@ catalogue at a time: the whole scan holds the catalogue's scan lock (``Catalogue
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import msgspec
 import pluggy
 
 from ..catalogue import Catalogue
-from ..errors import NotFoundError, ScanRunningError, UsageError
+from ..errors import NotFoundError, UsageError
 from ..models import (
     Candidate,
     CandidateState,
@@ -40,6 +38,7 @@ from ..models import (
     ScanEvent,
     ScanFinished,
     ScanInfo,
+    ScanJob,
     ScanOutcome,
     ScanProgress,
     ScanStarted,
@@ -49,9 +48,10 @@ from ..products import link_products
 from ..registry import collect_formats, collect_rule_sets
 from ..requirements import missing_essentials
 from .budget import BudgetPlanner
+from .lock import scan_lock
 from .options import ScanOptions, ScanReport
 from .pool import Failure, Pool, Work, default_pool_size
-from .roots import roots_for
+from .roots import absolute, pseudo_scheme, roots_for
 from .rules import matching_rule
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,7 @@ class Scan:
         #: What this scan found, by candidate path: identity, name and vendor only (for rules;
         #: the records themselves, parameters and all, are in the catalogue once committed).
         self.found: dict[str, tuple[PluginSummary, ...]] = {}
-        #: Unfinished jobs of a resumed scan whose format this scan does not cover: they stay
-        #: for a later scan of that format, and the scan row stays open for them.
+        #: Unfinished jobs of a resumed scan whose format this scan does not cover.
         self.left_for_later = 0
 
     # -- setup ---------------------------------------------------------------------------------
@@ -131,7 +130,7 @@ class Scan:
     def roots(self, info: FormatInfo) -> list[Path]:
         # Absolute, so a path typed relative to one folder means the same place to a later scan
         # or a resume from another; symlinks stay as the user gave them (abspath, not resolve).
-        given = [Path(os.path.abspath(Path(p).expanduser())) for p in self.options.paths]
+        given = [absolute(Path(p).expanduser()) for p in self.options.paths]
         for path in given:
             if not path.exists():
                 raise NotFoundError(f"{path} does not exist",
@@ -343,22 +342,38 @@ class Scan:
         self.total += len(jobs)
         self.run_jobs([(i, c, t, False) for i, (c, t) in zip(ids, jobs, strict=True)])
 
-    def _previous(self) -> ScanInfo | None:
-        """The interrupted scan to resume, if any. Under the scan lock a ``running`` row is a
-        dead scan's. ``--no-resume`` closes it as abandoned, so no later scan revives it."""
+    def _previous(self) -> tuple[ScanInfo | None, list[ScanJob]]:
+        """The interrupted scan to resume, and its unfinished jobs of this scan's formats.
+
+        Under the scan lock a ``running`` row is a dead scan's. ``--no-resume`` closes every
+        such row as abandoned, so no later scan revives one. A scan whose unfinished jobs are
+        all of formats this scan does not cover stays open for a scan of those formats, and
+        this one starts a row of its own."""
+        if not self.options.resume:
+            while (stale := self.catalogue.unfinished_scan()) is not None:
+                self.catalogue.finish_scan(stale.id, status="abandoned")
+                log.info("scan %d abandoned (--no-resume)", stale.id)
+            return None, []
         previous = self.catalogue.unfinished_scan()
-        if previous is not None and not self.options.resume:
-            self.catalogue.finish_scan(previous.id, status="abandoned")
-            log.info("scan %d abandoned (--no-resume)", previous.id)
-            return None
-        return previous
+        if previous is None:
+            return None, []
+        unfinished = [j for j in self.catalogue.scan_jobs(previous.id) if j.state != "done"]
+        ours = [j for j in unfinished if j.candidate.format in self.formats]
+        if unfinished and not ours:
+            log.info("scan %d has unfinished jobs of other formats only; it stays open for a "
+                     "scan of those formats ('--no-resume' abandons it)", previous.id)
+            return None, []
+        # Unfinished jobs of formats this scan does not cover stay for a later scan of their
+        # format, and the scan row stays open for them.
+        self.left_for_later = len(unfinished) - len(ours)
+        return previous, ours
 
     def execute(self) -> ScanReport:
         """Run the scan. The caller holds the scan lock (:func:`run_scan` does)."""
         began = time.monotonic()
         self.workers_started = 0
-        previous = self._previous()
-        candidates, roots = self.discover()
+        candidates, roots = self.discover()  # first: a bad path ends the scan before the journal
+        previous, todo = self._previous()
         if previous is not None:
             self.scan_id = previous.id
             log.info("resuming scan %d started at %s", previous.id,
@@ -374,7 +389,7 @@ class Scan:
         interrupted = True
         try:
             if previous is not None:
-                self.resume_jobs()
+                self.resume_jobs(todo)
             gone = self.vanished(candidates, roots)
             report.missing = self.catalogue.mark_missing(gone)
             for path in gone:
@@ -426,15 +441,12 @@ class Scan:
                  moved, time.monotonic() - started)
         return len(found)
 
-    def resume_jobs(self) -> None:
+    def resume_jobs(self, jobs: Sequence[ScanJob]) -> None:
         """Finish the journal of an interrupted scan: pending jobs as they were, jobs that were
-        in flight alone, as suspects; finished ones are not redone. Jobs of formats this scan
-        does not cover (``scan --format vst3`` after a killed ``scan --format lv2``, or an
-        extension now disabled) are left unfinished for a later scan of their format."""
-        unfinished = [j for j in self.catalogue.scan_jobs(self.scan_id) if j.state != "done"]
-        todo = [(j.id, j.candidate, j.tiers, j.state == "running")
-                for j in unfinished if j.candidate.format in self.formats]
-        self.left_for_later = len(unfinished) - len(todo)
+        in flight alone, as suspects; finished ones are not redone. Only jobs of this scan's
+        formats come here (``scan --format vst3`` after a killed ``scan --format lv2``, or with
+        an extension now disabled, leaves the LV2 jobs for a later LV2 scan)."""
+        todo = [(j.id, j.candidate, j.tiers, j.state == "running") for j in jobs]
         self.total += len(todo)
         self.run_jobs(todo)
 
@@ -464,13 +476,6 @@ class Scan:
         return kept
 
 
-def pseudo_scheme(path: str) -> str:
-    """``auval`` for ``auval:aufx:…``; '' for a file path (``C:\\x`` has a one-letter drive)."""
-    scheme, colon, _ = path.partition(":")
-    return scheme if colon and len(scheme) > 1 and "/" not in scheme and "\\" not in scheme \
-        else ""
-
-
 def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,
              emit: Emit | None = None) -> ScanReport:
     """Scan with ``options`` into ``catalogue``; events go to ``emit`` and the ``scan_event``
@@ -485,18 +490,3 @@ def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOption
         # Built under the lock: what it reads of the catalogue must be what the scan before it
         # left, not what it was in the middle of writing.
         return Scan(pm, catalogue, options, send).execute()
-
-
-@contextlib.contextmanager
-def scan_lock(catalogue: Catalogue, *, wait: bool) -> Iterator[None]:
-    """Hold the catalogue's scan lock; with ``wait``, say so and wait when another scan has it."""
-    try:
-        with catalogue.scan_lock(wait=False):
-            yield
-            return
-    except ScanRunningError as exc:
-        if not wait:
-            raise
-        log.warning("%s; waiting for it to finish", exc.message)
-    with catalogue.scan_lock(wait=True):
-        yield

@@ -41,7 +41,16 @@ from ..errors import TransientError
 from ..models import LoadResult, Status
 from . import procstat
 from .protocol import Finished, LoadRequest, Ready, Started, Stop
-from .workers import READY_TIMEOUT, Work, Worker, describe_exit, kill, send, start_worker
+from .workers import (
+    READY_TIMEOUT,
+    Work,
+    Worker,
+    describe_exit,
+    exited,
+    kill,
+    send,
+    start_worker,
+)
 
 __all__ = ["Failure", "Pool", "Work", "default_pool_size"]
 
@@ -50,6 +59,8 @@ log = logging.getLogger(__name__)
 TICK = 0.1  # seconds between watchdog checks
 SAMPLE = 0.5  # seconds between CPU samples of a busy worker
 STATS_EVERY = 1.0  # seconds between reads of free memory, and of one worker's RSS
+GROUP_EVERY = 2.0  # seconds between whole-group CPU reads of a worker that seems stalled
+STALLED_FRAME = 1.0  # seconds half a frame may wait for its rest before it counts as garbage
 STOP_GRACE = 5.0  # seconds a worker asked to stop may take to exit before it is killed
 START_ATTEMPTS = 4  # workers in a row that may fail to start before the scan gives up
 MORE_TIME = ("to give it more time: pluginary scan --retry timeout --base-timeout 60 "
@@ -245,6 +256,8 @@ class Pool:
             return
         for message in worker.buffer.feed(data):
             self._handle(worker, message)
+            if worker not in self.workers:  # retired by that message: the rest is not ours
+                return
         if worker.buffer.error is not None:
             self._corrupted(worker)
 
@@ -297,7 +310,7 @@ class Pool:
     def _reap(self, now: float) -> None:
         """Forget the workers that exited after Stop; kill those that take too long."""
         for worker in list(self.exiting):
-            if worker.proc.poll() is None and now - worker.stop_sent < STOP_GRACE:
+            if not exited(worker) and now - worker.stop_sent < STOP_GRACE:
                 continue
             kill(worker)  # reaps it, and any helper a plugin left in its group
             self.exiting.remove(worker)
@@ -310,7 +323,7 @@ class Pool:
         self._unwatch(worker)
         if not worker.ready:
             self._start_failed(worker, worker.capture.text().strip()[-300:] or "it exited")
-        elif worker.proc.poll() is not None:
+        elif exited(worker):
             self._lost(worker)
         elif worker.work is None:  # nothing of ours runs in it: no reason to wait
             kill(worker)
@@ -363,8 +376,9 @@ class Pool:
         self._reap(now)
         unsure: list[Worker] = []
         for worker in list(self.workers):
-            worker.capture.trim()
-            if worker.closed and worker.proc.poll() is not None:
+            if worker.tier is not None:  # between tiers the worker empties the file itself
+                worker.capture.trim()
+            if worker.closed and exited(worker):
                 self._lost(worker)
                 continue
             if not worker.ready and now - worker.started_at > READY_TIMEOUT:
@@ -374,10 +388,12 @@ class Pool:
                 continue
             worker.sampled_at = now
             own = procstat.process_cpu(worker.pid)
-            if own is not None and own > worker.own_cpu + 0.01:
-                worker.own_cpu = own
+            if own is None or own > worker.own_cpu + 0.01:
+                # Progress, or CPU time that cannot be measured: then only the wall limit holds.
+                worker.own_cpu = own if own is not None else worker.own_cpu
                 worker.progress_at = now
-            else:
+            elif now - worker.group_at >= GROUP_EVERY:
+                worker.group_at = now
                 unsure.append(worker)
         # A worker whose own CPU time stood still may be waiting on a helper it forked: only
         # then is the (costlier) whole group measured, for all such workers in one pass.
@@ -392,17 +408,29 @@ class Pool:
             if worker.work is not None:
                 self._enforce(worker, now)
 
+    @staticmethod
+    def _over_budget(worker: Worker, work: Work, now: float) -> bool:
+        return (now - worker.progress_at > work.budget.idle
+                or now - worker.tier_started > work.budget.wall)
+
     def _enforce(self, worker: Worker, now: float) -> None:
         """Kill a worker whose candidate ran out of budget, unless its result already came."""
         work = worker.work
         assert work is not None
-        idle = now - worker.progress_at
-        total = now - worker.tier_started
-        if idle <= work.budget.idle and total <= work.budget.wall:
+        if not self._over_budget(worker, work, now):
             return
         self._read(worker)  # a final result may be waiting in the pipe: take it first
         if worker.work is not work or worker not in self.workers:
             return
+        if not self._over_budget(worker, work, now):
+            return  # what was in the pipe started a new tier, with its own budget
+        stalled = worker.buffer.stalled(now, STALLED_FRAME)
+        if stalled is not None:  # half a frame that never ends: garbage with a plausible length
+            worker.buffer.error = stalled
+            self._corrupted(worker)
+            return
+        idle = now - worker.progress_at
+        total = now - worker.tier_started
         tier = worker.tier if worker.tier is not None else work.tiers[0]
         if idle > work.budget.idle:
             cause = (f"no progress for {idle:.0f} s at tier {tier} (waiting on a dialog, a "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import struct
+import time
 
 import msgspec
 
@@ -104,12 +105,15 @@ class FrameBuffer:
     def __init__(self) -> None:
         self._buffer = bytearray()
         self.error: ProtocolError | None = None
+        #: When bytes last arrived (time.monotonic()).
+        self.fed_at = 0.0
 
     def feed(self, data: bytes) -> list[FromWorker]:
         """The complete messages so far (none once :attr:`error` is set)."""
         if self.error is not None:
             return []
         self._buffer += data
+        self.fed_at = time.monotonic()
         messages: list[FromWorker] = []
         while len(self._buffer) >= _LENGTH.size:
             (size,) = _LENGTH.unpack_from(self._buffer)
@@ -128,3 +132,12 @@ class FrameBuffer:
                 break
             del self._buffer[:end]
         return messages
+
+    def stalled(self, now: float, after: float) -> ProtocolError | None:
+        """An error when part of a frame has waited ``after`` seconds for its rest: bytes a
+        plugin wrote with a plausible length, that swallow the worker's real messages."""
+        if not self._buffer or now - self.fed_at < after:
+            return None
+        declared = _LENGTH.unpack_from(self._buffer)[0] if len(self._buffer) >= 4 else None
+        return ProtocolError(f"{len(self._buffer)} bytes of a frame that never ended "
+                             f"(declared length {declared})")

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import PurePath, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from ..models import FormatInfo
 
@@ -109,3 +109,27 @@ def roots_for(info: FormatInfo, *, os_name: str | None = None,
             seen.add(key)
             roots.append(path)
     return roots
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute without resolving symlinks, so a path typed relative to a folder
+    means the same file to a later scan or a resume from elsewhere.
+
+    ``os.path.abspath`` joins with ``getcwd()``, which is the resolved folder; the shell's
+    ``$PWD`` keeps the symlinks the user went through, so it is used when it is the same
+    folder."""
+    if path.is_absolute():
+        return path
+    base = os.environ.get("PWD", "")
+    try:
+        same = bool(base) and os.path.isabs(base) and os.path.samefile(base, os.curdir)
+    except OSError:
+        same = False
+    return Path(os.path.normpath(os.path.join(base if same else os.getcwd(), path)))
+
+
+def pseudo_scheme(path: str) -> str:
+    """``auval`` for ``auval:aufx:…``; '' for a file path (``C:\\x`` has a one-letter drive)."""
+    scheme, colon, _ = path.partition(":")
+    return scheme if colon and len(scheme) > 1 and "/" not in scheme and "\\" not in scheme \
+        else ""

@@ -14,6 +14,7 @@ thread kills the worker's whole process group.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -63,13 +64,10 @@ def watch_parent(fd: int) -> None:
 
 
 def reset_capture() -> None:
-    """Empty the capture file, so the parent sees only this tier's output. The offset moves first:
-    a plugin thread writing in between then lands before the truncation point, not past it."""
-    try:
-        os.lseek(2, 0, os.SEEK_SET)
+    """Empty the capture file, so the parent sees only this tier's output. The file is opened
+    ``O_APPEND`` (:mod:`pluginary.scan.capture`): the next write starts it again, no hole."""
+    with contextlib.suppress(OSError):
         os.ftruncate(2, 0)
-    except OSError:
-        pass
 
 
 def parent_fd(argv: list[str]) -> int | None:

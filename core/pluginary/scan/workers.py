@@ -42,7 +42,6 @@ class Work:
     timeouts: int = 0
 
 
-
 @dataclass
 class Worker:
     proc: subprocess.Popen[bytes]
@@ -66,12 +65,13 @@ class Worker:
     started_at: float = field(default_factory=time.monotonic)
     stop_sent: float = 0.0
     rss_checked_at: float = 0.0
+    #: When its whole process group was last measured.
+    group_at: float = 0.0
     sampled_at: float = 0.0
 
     @property
     def pid(self) -> int:
         return self.proc.pid
-
 
 
 @retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=10.0)
@@ -103,13 +103,28 @@ def start_worker(python: str, solo: bool) -> Worker:
     os.set_blocking(proc.stdout.fileno(), False)
     return Worker(proc=proc, capture=capture, solo=solo, parent_pipe=watch_write)
 
+def exited(worker: Worker) -> bool:
+    """Whether the worker process has ended, without reaping it. Until :func:`kill` reaps it,
+    its pid (and so its process group id) cannot be given to another process, so killing the
+    group afterwards never reaches a stranger."""
+    if hasattr(os, "waitid"):
+        try:
+            return os.waitid(os.P_PID, worker.pid,
+                             os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:  # already reaped
+            return True
+    return worker.proc.poll() is not None
+
+
 def send(worker: Worker, message: LoadRequest | Stop) -> None:
+    """Send one request; a worker that is gone is noticed by its closed output, not here."""
     assert worker.proc.stdin is not None
     try:
         worker.proc.stdin.write(frame(message))
         worker.proc.stdin.flush()
     except (BrokenPipeError, OSError):
         pass  # the worker is gone; _poll sees the end of its stdout
+
 
 def kill(worker: Worker) -> None:
     """Kill the worker's whole process group (helpers a plugin forked too) and reap it."""

@@ -135,7 +135,10 @@ def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome],
         conn.executemany(codec.UPSERT_PLUGIN, rows.plugins)
         conn.executemany(codec.UPSERT_INSTALLATION, rows.installations)
         conn.executemany(codec.UPSERT_PARAMETERS, rows.parameters)
-        retire_unlisted(conn, [o for o in outcomes if o.records], now)
+        # Only a load that succeeded proves what a file holds: a failed deeper tier leaves the
+        # records of a shallower one, which may name fewer classes.
+        retire_unlisted(conn, [o for o in outcomes
+                               if o.records and o.state.status is Status.OK], now)
     conn.executemany(UPSERT_CANDIDATE, [
         (s.path, s.format, _fp_text(s.fingerprint), s.status.value, s.cause, s.tier, s.seconds,
          s.vendor, int(s.blocked), s.stderr, s.plugins, now)
@@ -144,7 +147,7 @@ def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome],
     # take the candidate's status, so a plugin that used to load and now crashes shows it.
     conn.executemany(
         "UPDATE installations SET status = ?, cause = ?, tier = ?, updated_at = ? "
-        "WHERE path = ? AND status != ?",
+        "WHERE path = ? AND status != ? AND status != 'missing'",
         [(o.state.status.value, o.state.cause, o.state.tier, now, o.state.path,
           o.state.status.value) for o in outcomes if not o.records])
     conn.executemany(FINISH_JOB, [
@@ -160,8 +163,7 @@ def retire_unlisted(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome], n
     never marks them."""
     for outcome in outcomes:
         named = {(r.format, r.uid) for r in outcome.records}
-        paths = {outcome.state.path} | {r.bundle_path or r.file_path for r in outcome.records}
-        for path in paths:
+        for path in {codec.installation_path(r) for r in outcome.records}:
             stale = [(installation,) for installation, fmt, uid in conn.execute(
                 "SELECT i.id, p.format, p.uid FROM installations i "
                 "JOIN plugins p ON p.id = i.plugin_id WHERE i.path = ? AND i.status != ?",

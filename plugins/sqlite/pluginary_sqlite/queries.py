@@ -93,17 +93,19 @@ def list_records(conn: sqlite3.Connection, *, format: str | None, status: str | 
 
 def summaries(conn: sqlite3.Connection) -> list[PluginSummary]:
     """Every installation with its plugin's identity, name and vendor; no parameter blob is
-    read. A plugin without installations (possible only in hand-made data) is left out."""
+    read. A plugin without installations (only in hand-made data) gives one row without a
+    path, so every plugin is there."""
     return [PluginSummary(
-                format=fmt, uid=uid, name=name, vendor=vendor, path=path,
+                format=fmt, uid=uid, name=name, vendor=vendor, path=path or "",
                 fingerprint=None if fp_path is None else Fingerprint(
                     path=fp_path, size=fp_size, mtime_ns=fp_mtime, metadata=fp_meta or ""),
-                status=Status(status))
+                status=Status(status or "ok"))
             for fmt, uid, name, vendor, path, fp_path, fp_size, fp_mtime, fp_meta, status
             in conn.execute(
                 "SELECT p.format, p.uid, p.name, p.vendor, i.path, i.fp_path, i.fp_size, "
-                "i.fp_mtime_ns, i.fp_metadata, i.status FROM installations i "
-                "JOIN plugins p ON p.id = i.plugin_id ORDER BY p.format, p.uid, i.path")]
+                "i.fp_mtime_ns, i.fp_metadata, i.status FROM plugins p "
+                "LEFT JOIN installations i ON i.plugin_id = p.id "
+                "ORDER BY p.format, p.uid, i.path")]
 
 
 def installations(conn: sqlite3.Connection, key: str | None) -> list[Installation]:

@@ -48,7 +48,8 @@ def _try_lock(fd: int, wait: bool) -> bool:
 
 def _holder(fd: int) -> str:
     try:
-        text = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+        os.lseek(fd, 0, os.SEEK_SET)  # no pread/pwrite: Windows has neither
+        text = os.read(fd, 200).decode("utf-8", "replace").split()
         pid, started = int(text[0]), float(text[1])
     except (OSError, ValueError, IndexError):
         return "another process"
@@ -72,7 +73,8 @@ def hold(catalogue: Path, *, wait: bool) -> Iterator[None]:
                                        f"({_holder(fd)})")
             _try_lock(fd, wait=True)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {time.time():.3f}\n".encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()} {time.time():.3f}\n".encode())
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
