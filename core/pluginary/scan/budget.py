@@ -108,7 +108,7 @@ def _vendor_typical(states: Iterable[CandidateState]) -> dict[tuple[str, int], f
     """The median load time per (vendor, tier), from at least three candidates."""
     samples: dict[tuple[str, int], list[float]] = {}
     for s in states:
-        if s.vendor and learns(s):
+        if s.vendor and s.seconds is not None and learns(s):  # (narrows the type)
             samples.setdefault((s.vendor, s.tier), []).append(s.seconds)
     return {key: statistics.median(values) for key, values in samples.items()
             if len(values) >= 3}
