@@ -59,6 +59,11 @@ class Parameter(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     min: float | None = None
     max: float | None = None
     unit: str = ""
+    #: How many steps a discrete parameter has (its values minus one: VST3 ``stepCount``);
+    #: None for a continuous one or when the format does not say.
+    steps: int | None = None
+    #: The default as the plugin's normalised 0-1 value, where the format has one (VST3).
+    default_normalized: float | None = None
 
 
 class Fingerprint(msgspec.Struct, frozen=True, kw_only=True):

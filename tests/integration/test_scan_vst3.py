@@ -120,8 +120,8 @@ def test_torture_plugins_are_recorded_with_status_and_cause(run_cli, test_plugin
     assert [h["record"]["name"] for h in hits] == ["PlCrashSegv"]
     counts = run_cli("status", "--json").json()
     # failed: the 3 special files, and PlMultiVst3's two classes at tier 2 (it cannot be
-    # instantiated; its records from tier 1 stay).
-    assert counts["formats"]["vst3"] == {"ok": 2, "crashed": 4, "timeout": 2, "failed": 5}
+    # instantiated; its records from tier 1 stay). ok: PlGain, PlStderrFlood, PlNormalized.
+    assert counts["formats"]["vst3"] == {"ok": 3, "crashed": 4, "timeout": 2, "failed": 5}
 
 
 def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
@@ -299,3 +299,22 @@ def test_the_torture_set_with_default_budgets_takes_under_a_minute(run_cli, test
     listed = by_name(run_cli("list", "--json").json())
     for name in ("PlSpin", "PlSleep20"):
         assert "pluginary scan --retry timeout --base-timeout" in listed[name]["cause"]
+
+
+def test_parameters_whose_plain_value_is_normalised_get_the_range_a_host_shows(
+        run_cli, test_plugins):
+    """PlNormalized answers normalizedParamToPlain with the normalised value, as plugins built
+    on Steinberg's SDK without a declared range (and JUCE plugins) do; its display texts say
+    87.8 Hz .. 1020.3 Hz. A labelled parameter keeps 0-1 and its steps; a declared range is
+    read as before."""
+    result = run_cli("scan", str(test_plugins["PlNormalized"].path("vst3")), "--json")
+    assert result.exit_code == 0, result.stderr
+    (record,) = run_cli("list", "--json").json()
+    assert (record.get("status", "ok"), record["tier"]) == ("ok", 2)
+    params = {p["name"]: p for p in record["parameters"]}
+    crossover, mode, gain = params["Crossover"], params["Mode"], params["Gain"]
+    assert (crossover["min"], crossover["max"], crossover["default"], crossover["unit"]) == (
+        87.8, 1020.3, 320.9, "Hz")
+    assert crossover["default_normalized"] == 0.25 and "steps" not in crossover
+    assert (mode["min"], mode["max"], mode["default"], mode["steps"]) == (0.0, 1.0, 0.0, 2)
+    assert (gain["min"], gain["max"], gain["default"], gain["unit"]) == (-24.0, 24.0, 0.0, "dB")

@@ -14,7 +14,8 @@ What a host does to learn a class's I/O and parameters, without audio, state or 
    ``PlugProvider`` does), else ``getControllerClassId`` + ``createInstance(IEditController)`` +
    ``initialize(host)``; then ``setComponentHandler`` (a Python-made ``IComponentHandler``
    answering ``kResultOk``), ``getParameterCount``, ``getParameterInfo``, and
-   ``normalizedParamToPlain`` at 0, 1 and the default;
+   ``normalizedParamToPlain`` at 0, 1 and the default (``getParamStringByValue`` too where the
+   plain value is only the normalised one: :mod:`pluginary_vst3.parameters`);
 5. ``setComponentHandler(nullptr)``, ``IComponent::terminate``, controller ``terminate`` (when
    separate), then ``release`` of controller, component and factory. Never ``dlclose``.
 
@@ -51,14 +52,11 @@ process is fine (``dlopen`` returns the same handle and the module entry is refe
 from __future__ import annotations
 
 import ctypes
-import math
 import os
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pluginary.models import Parameter
 
@@ -83,6 +81,11 @@ from .host import (
     IID_IHOSTAPPLICATION,
     _host_objects,
     _HostObject,
+)
+from .parameters import (
+    _read_parameters,
+    _String128,
+    _string128,
 )
 
 __all__ = [
@@ -109,15 +112,7 @@ _K_INPUT, _K_OUTPUT = 0, 1
 _K_MAIN = 0
 _K_DEFAULT_ACTIVE = 1 << 0
 
-# ParameterInfo::ParameterFlags (ivsteditcontroller.h)
-_K_IS_READ_ONLY = 1 << 1
-_K_IS_HIDDEN = 1 << 4
-
-#: JUCE adds 2048 "MIDI CC n|m" parameters (not flagged hidden) to map MIDI controllers.
-JUCE_MIDI_CC = re.compile(r"^MIDI CC \d+\|\d+$")
-
 _vp = ctypes.c_void_p
-_String128 = ctypes.c_uint16 * 128
 
 
 class BusInfo(ctypes.Structure):
@@ -133,21 +128,6 @@ class BusInfo(ctypes.Structure):
     )
 
 
-class ParameterInfo(ctypes.Structure):
-    """``Steinberg::Vst::ParameterInfo``."""
-
-    _fields_ = (
-        ("id", ctypes.c_uint32),
-        ("title", _String128),
-        ("shortTitle", _String128),
-        ("units", _String128),
-        ("stepCount", ctypes.c_int32),
-        ("defaultNormalizedValue", ctypes.c_double),
-        ("unitId", ctypes.c_int32),
-        ("flags", ctypes.c_int32),
-    )
-
-
 _TUID = ctypes.c_ubyte * 16
 
 # Calls into the plugin.
@@ -159,10 +139,6 @@ _GET_CONTROLLER_CLASS_ID = _FUNCTYPE(ctypes.c_int32, _vp, ctypes.POINTER(_TUID))
 _GET_BUS_COUNT = _FUNCTYPE(ctypes.c_int32, _vp, ctypes.c_int32, ctypes.c_int32)
 _GET_BUS_INFO = _FUNCTYPE(ctypes.c_int32, _vp, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32,
                           ctypes.POINTER(BusInfo))
-_GET_PARAMETER_COUNT = _FUNCTYPE(ctypes.c_int32, _vp)
-_GET_PARAMETER_INFO = _FUNCTYPE(ctypes.c_int32, _vp, ctypes.c_int32,
-                                ctypes.POINTER(ParameterInfo))
-_NORMALIZED_TO_PLAIN = _FUNCTYPE(ctypes.c_double, _vp, ctypes.c_uint32, ctypes.c_double)
 _SET_COMPONENT_HANDLER = _FUNCTYPE(ctypes.c_int32, _vp, _vp)
 
 _SLOT_FACTORY_CREATE_INSTANCE = 6
@@ -171,9 +147,6 @@ _SLOT_TERMINATE = 4
 _SLOT_GET_CONTROLLER_CLASS_ID = 5
 _SLOT_GET_BUS_COUNT = 7
 _SLOT_GET_BUS_INFO = 8
-_SLOT_GET_PARAMETER_COUNT = 8
-_SLOT_GET_PARAMETER_INFO = 9
-_SLOT_NORMALIZED_TO_PLAIN = 12
 _SLOT_SET_COMPONENT_HANDLER = 16
 
 @dataclass(frozen=True)
@@ -248,36 +221,6 @@ def hex_to_cid(uid: str, *, com_compatible: bool = _IS_WINDOWS) -> bytes:
     return inline_uid(*words, com_compatible=com_compatible)
 
 
-def _string128(raw: Any) -> str:
-    data = bytes(raw)  # little-endian char16 units on every platform VST3 runs on
-    text = data.decode("utf-16-le", errors="replace")
-    return text.split("\0", 1)[0].strip()
-
-
-#: Relative size of float32 rounding noise (a few ulps of a 24-bit mantissa).
-_FLOAT32_NOISE = 2.0**-21
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def _tidy(value: float | None, span: float) -> float | None:
-    """``value`` without float32 rounding noise: ``9.999999046`` → ``10.0``, ``0.1000000015`` →
-    ``0.1``, and a default of ``1.19e-06`` on a -50..20 dB range → ``0.0``.
-
-    Most plugins keep their ranges in float and convert through the normalized value; what
-    comes back is the float32 value plus noise. A value is replaced by its 6-significant-digit
-    form (``FLT_DIG``) only when the two differ by noise, so genuine doubles stay as they are.
-    """
-    if value is None:
-        return None
-    if abs(value) <= span * _FLOAT32_NOISE:
-        return 0.0
-    short = float(f"{value:.6g}")
-    return short if abs(short - value) <= abs(value) * _FLOAT32_NOISE else value
-
-
 def _release(obj: int) -> None:
     _method(obj, _SLOT_RELEASE, _RELEASE)(obj)
 
@@ -310,34 +253,6 @@ def _read_buses(component: int) -> tuple[Bus, ...]:
                                  main=info.busType == _K_MAIN,
                                  default_active=bool(info.flags & _K_DEFAULT_ACTIVE)))
     return tuple(buses)
-
-
-def _read_parameters(controller: int, *, include_hidden: bool,
-                     include_read_only: bool) -> tuple[int, tuple[Parameter, ...]]:
-    count = int(_method(controller, _SLOT_GET_PARAMETER_COUNT, _GET_PARAMETER_COUNT)(controller))
-    get_info = _method(controller, _SLOT_GET_PARAMETER_INFO, _GET_PARAMETER_INFO)
-    to_plain = _method(controller, _SLOT_NORMALIZED_TO_PLAIN, _NORMALIZED_TO_PLAIN)
-    found = []
-    for index in range(max(count, 0)):
-        info = ParameterInfo()
-        if get_info(controller, index, ctypes.byref(info)) != _K_RESULT_OK:
-            continue
-        name = _string128(info.title) or _string128(info.shortTitle)
-        if not include_hidden and (info.flags & _K_IS_HIDDEN or JUCE_MIDI_CC.match(name)):
-            continue
-        if not include_read_only and info.flags & _K_IS_READ_ONLY:
-            continue
-        pid = int(info.id)
-        low = _finite(to_plain(controller, pid, 0.0))
-        high = _finite(to_plain(controller, pid, 1.0))
-        default = _finite(to_plain(controller, pid, float(info.defaultNormalizedValue)))
-        if low is not None and high is not None and low > high:
-            low, high = high, low
-        span = abs(high - low) if low is not None and high is not None else 0.0
-        low, high, default = _tidy(low, span), _tidy(high, span), _tidy(default, span)
-        found.append(Parameter(name=name, id=str(pid), default=default, min=low, max=high,
-                               unit=_string128(info.units)))
-    return max(count, 0), tuple(found)
 
 
 def _read_class(factory: int, uid: str, host: _HostObject, handler: _HostObject, *,

@@ -30,7 +30,8 @@ import msgspec
 from pluginary.models import PluginRecord, Role
 from pluginary.scan.juce_parameters import read_parameters
 
-from .component import JUCE_MIDI_CC, ComponentInfo, read_components
+from .component import ComponentInfo, read_components
+from .parameters import JUCE_MIDI_CC
 
 PEDALBOARD_ADVICE = ("pip install 'pluginary-vst3[pedalboard]'; apt-get install libgl1 libx11-6 "
                      "libxext6 libxrandr2")

@@ -18,14 +18,9 @@ from typing import Any
 
 import pytest
 
-from pluginary_vst3.component import (
-    BusInfo,
-    ParameterInfo,
-    _tidy,
-    hex_to_cid,
-    read_components,
-)
+from pluginary_vst3.component import BusInfo, hex_to_cid, read_components
 from pluginary_vst3.factory import cid_to_hex
+from pluginary_vst3.parameters import ParameterInfo, _tidy
 
 HERE = Path(__file__).resolve().parent
 PLUGIN_ROOT = HERE.parent

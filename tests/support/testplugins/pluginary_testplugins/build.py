@@ -17,6 +17,8 @@ Output layout (``root`` is the cache entry or the ``out_dir`` passed in)::
     root/special/vst3/NotAPluginBundle.vst3/Contents/x86_64-linux/NotAPluginBundle.so
     root/special/vst3/PlMultiVst3.vst3/Contents/x86_64-linux/PlMultiVst3.so
                                                    (two audio module classes in one module)
+    root/special/vst3/PlNormalized.vst3/Contents/x86_64-linux/PlNormalized.so
+                                                   (plain parameter values = normalised values)
     root/special/clap/NotAPlugin.clap              (a plain shared library)
     root/special/clap/PlMulti.clap                 (two plugins in one file)
     root/special/clap/PlParams.clap                (PlParams with params/ports, PlInitFails)
@@ -61,7 +63,7 @@ MANIFEST_SCHEMA = 1
 INSTALL_HINT = "apt-get install dpf-source g++"
 SRC_DIR = Path(__file__).resolve().parent / "src"
 # Bumped whenever the recipe changes in a way the hashed inputs do not show.
-RECIPE_VERSION = "2"
+RECIPE_VERSION = "3"
 
 _ARCH_DIR = {"x86_64": "x86_64-linux", "aarch64": "aarch64-linux", "i686": "i386-linux"}.get(
     platform.machine(), f"{platform.machine()}-linux"
@@ -209,8 +211,12 @@ PL_MULTI_VST3_CLASS_IDS = (
     "504C4D756C7469566F73744100000002",
 )
 
+# The one "Audio Module Class" id of src/special/PlNormalizedVst3.c ("PLNormalized" 00000001),
+# in the same memory-order hex.
+PL_NORMALIZED_VST3_CLASS_ID = "504C4E6F726D616C697A656400000001"
+
 # Things in special/ that are not DPF plugins.
-_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti", "PlMultiVst3", "PlParams")
+_EXTRA_SPECIAL = ("NotAPlugin", "PlMulti", "PlMultiVst3", "PlNormalized", "PlParams")
 
 # The plugins of src/special/PlParamsClap.c, in factory order: the first offers clap.params,
 # clap.audio-ports and clap.note-ports, the second's init() returns false.
@@ -668,6 +674,35 @@ def _plan(
                 ),
                 maker="Pluginary Test",
                 vst3_class_ids=PL_MULTI_VST3_CLASS_IDS,
+            )
+        )
+        normalized = special / "vst3" / "PlNormalized.vst3"
+        normalized_so = normalized / "Contents" / _ARCH_DIR / "PlNormalized.so"
+        stage1.append(
+            _Job(
+                "PlNormalized [vst3]",
+                _c_lib_argv(tc, "PlNormalizedVst3.c", normalized_so),
+                normalized_so,
+            )
+        )
+        built.append(
+            dataclasses.replace(
+                _special(
+                    "PlNormalized",
+                    "normalized-parameters",
+                    "One VST3 single-component plugin (IComponent + IEditController, Fx|EQ)"
+                    " whose parameters have no declared range, as JUCE plugins: plain values"
+                    " are the normalised values (ids 10 Crossover, 20 Mode), only the"
+                    " displayed text shows the units (87.8..1020.3 Hz, Low/Mid/High); id 30"
+                    " Gain maps to -24..24 dB; not DPF-based",
+                    {"vst3": BuiltFormat("vst3", normalized, normalized_so)},
+                ),
+                maker="Pluginary Test",
+                vst3_class_ids=(PL_NORMALIZED_VST3_CLASS_ID,),
+                vst3_class_id=PL_NORMALIZED_VST3_CLASS_ID,
+                num_parameters=3,
+                audio_inputs=2,
+                audio_outputs=2,
             )
         )
     if "clap" in formats:
