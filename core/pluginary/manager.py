@@ -32,6 +32,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.doctor",
     "pluginary.commands.export",
     "pluginary.commands.scan",
+    "pluginary.commands.compat",
 )
 
 CORE_DISTRIBUTION = "pluginary"

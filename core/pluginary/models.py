@@ -124,7 +124,8 @@ class PluginRecord(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
 
 class PluginSummary(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One installation of a plugin, without its parameters: what the scan engine needs at the
-    end of a scan (product linking, rules), read without unpacking thousands of parameters."""
+    end of a scan and before loading (product linking, compatibility rules), read without
+    unpacking thousands of parameters."""
 
     format: str
     uid: str
@@ -134,6 +135,8 @@ class PluginSummary(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
     path: str = ""
     fingerprint: Fingerprint | None = None
     status: Status = Status.OK
+    version: str = ""
+    categories: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
-import msgspec
 import pluggy
 
 from .errors import ExtensionError
 from .models import FormatInfo, PluginRecord
+
+# Defined in pluginary.rules; re-exported where extensions have always found them.
+from .rules import Rule as Rule
+from .rules import RuleSet as RuleSet
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,26 +38,6 @@ class Exporter(Protocol):
     def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
         """Write ``records`` to ``destination``, merging with what is there and keeping a backup."""
         ...
-
-
-class Rule(msgspec.Struct, frozen=True, kw_only=True):
-    """How to treat plugins that match: glob patterns on key, vendor and name."""
-
-    action: str  # "block", "ignore" or "timeout"
-    reason: str
-    key: str = "*"
-    vendor: str = "*"
-    name: str = "*"
-    #: For action "timeout": the load budget in seconds.
-    seconds: float | None = None
-
-
-class RuleSet(msgspec.Struct, frozen=True, kw_only=True):
-    """A named, versioned group of rules, such as one vendor's compatibility pack."""
-
-    name: str
-    description: str
-    rules: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)

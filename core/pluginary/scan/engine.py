@@ -27,7 +27,7 @@ import msgspec
 import pluggy
 
 from ..catalogue import Catalogue
-from ..errors import NotFoundError, UsageError
+from ..errors import NotFoundError
 from ..models import (
     Candidate,
     CandidateState,
@@ -45,14 +45,13 @@ from ..models import (
     Status,
 )
 from ..products import link_products
-from ..registry import collect_formats, collect_rule_sets
-from ..requirements import missing_essentials
 from .budget import BudgetPlanner
+from .formats import choose_formats
 from .lock import scan_lock
 from .options import ScanOptions, ScanReport
 from .pool import Failure, Pool, Work, default_pool_size
 from .roots import absolute, pseudo_scheme, roots_for
-from .rules import matching_rule
+from .rules import Decision, RuleBook, apply_decision, ruled_status
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +75,10 @@ class Scan:
         self.catalogue = catalogue
         self.options = options
         self.emit = emit
-        self.formats = self._formats()
-        self.rules = [rule for entry in collect_rule_sets(pm).values()
-                      for rule in entry.item.rules]
+        self.formats = choose_formats(pm, options.formats)
+        self.book = RuleBook.load(pm)
+        #: Candidates a rule says to load alone, in a fresh worker (with these variables).
+        self.isolated: dict[str, dict[str, str]] = {}
         self.states = catalogue.candidates()
         self.planner = BudgetPlanner(self.states, fixed=options.timeout,
                                      base=options.base_timeout)
@@ -100,32 +100,6 @@ class Scan:
         self.left_for_later = 0
 
     # -- setup ---------------------------------------------------------------------------------
-
-    def _formats(self) -> dict[str, FormatInfo]:
-        installed = {name: entry.item for name, entry in collect_formats(self.pm).items()}
-        if not installed:
-            raise UsageError("no format extension is installed, so there is nothing to scan",
-                             hint="pip install pluginary-vst3 (or -lv2, -ladspa, -clap, -au)")
-        wanted = self.options.formats or tuple(installed)
-        unknown = sorted(set(wanted) - set(installed))
-        if unknown:
-            raise UsageError(f"unknown format: {', '.join(unknown)}",
-                             hint=f"installed formats: {', '.join(sorted(installed))}")
-        chosen = {name: installed[name] for name in wanted}
-        for name, info in list(chosen.items()):
-            missing = missing_essentials(info)
-            if not missing:
-                continue
-            advice = "; ".join(r.advice or f"install {r.name}" for r in missing)
-            what = ", ".join(f"{r.kind} {r.name}" for r in missing)
-            if self.options.formats:  # asked for by name: that is an error, not a skip
-                raise UsageError(f"cannot scan {name}: {what} is missing", hint=advice)
-            log.warning("skipping %s: %s is missing (%s)", name, what, advice)
-            del chosen[name]
-        if not chosen:
-            raise UsageError("no installed format can scan on this machine",
-                             hint="run 'pluginary doctor' to see what to install")
-        return chosen
 
     def roots(self, info: FormatInfo) -> list[Path]:
         # Absolute, so a path typed relative to one folder means the same place to a later scan
@@ -182,9 +156,14 @@ class Scan:
         phase_a: list[Candidate] = []
         phase_b: list[Candidate] = []
         unchanged = blocked = 0
+        known: dict[str, list[PluginSummary]] = {}
+        for summary in self.catalogue.summaries():
+            known.setdefault(summary.path, []).append(summary)
         for candidate in candidates:
             state = self.states.get(candidate.path)
-            if state is None or state.fingerprint != candidate.fingerprint \
+            if not self.admitted(candidate, known.get(candidate.path, ()), state):
+                blocked += 1
+            elif state is None or state.fingerprint != candidate.fingerprint \
                     or state.status is Status.MISSING or state.status in self.options.retry \
                     or state.status is Status.PENDING:
                 phase_a.append(candidate)
@@ -237,6 +216,15 @@ class Scan:
                 deepest, status=Status.FAILED,
                 cause=deepest.cause or f"no {candidate.format} plugin found in it")
         records = tuple(self._finish_record(r, candidate, deepest) for r in records)
+        ruled = self.book.decide(candidate.path, candidate.format, records) if records else None
+        if ruled is not None:  # tier 0 or 1 has named the plugins: rules see them now
+            records = tuple(apply_decision(r, ruled) for r in records)
+            self.note_budget(candidate.path, ruled)
+            if ruled.admit is not None:
+                deepest = msgspec.structs.replace(deepest, status=ruled_status(ruled),
+                                                  cause=ruled.cause())
+                records = tuple(msgspec.structs.replace(r, status=deepest.status,
+                                                        cause=deepest.cause) for r in records)
         before = self.states.get(candidate.path)
         # A deeper tier that failed leaves the earlier records in the catalogue: still counted.
         plugins = len(records) or (before.plugins if before is not None else 0)
@@ -316,7 +304,8 @@ class Scan:
             # A suspect (in flight when the last scan was killed) runs alone, but starts with
             # no crash against it: the scan was killed, not necessarily by this plugin.
             pool.submit(Work(job_id=job_id, candidate=candidate, tiers=tiers, budget=budget,
-                             solo=suspect))
+                             solo=suspect or candidate.path in self.isolated,
+                             env=self.isolated.get(candidate.path, {})))
         try:
             pool.run(self.on_result, self.on_failure, self.on_dispatch, self.maybe_commit)
         finally:
@@ -401,7 +390,7 @@ class Scan:
             # again: each candidate goes deep once.
             deep = list({c.path: c for c in self.deep_queue + phase_b}.values())
             self.deep_queue = []
-            self.journal_and_run(self.apply_rules(deep), lambda c: (2,))
+            self.journal_and_run(deep, lambda c: (2,))
             interrupted = False
         finally:
             self.maybe_commit(force=True)
@@ -450,30 +439,35 @@ class Scan:
         self.total += len(todo)
         self.run_jobs(todo)
 
-    def apply_rules(self, candidates: list[Candidate]) -> list[Candidate]:
-        """Rules match on what earlier tiers found (vendor, name, key): drop the blocked and
-        ignored, and give a rule's budget to the candidates it names."""
-        if not self.rules:
-            return candidates
-        known: dict[str, list[PluginSummary]] = {}
-        for summary in self.catalogue.summaries():
-            known.setdefault(summary.path, []).append(summary)
-        kept = []
-        for candidate in candidates:
-            records: Sequence[PluginSummary] = (
-                self.found.get(candidate.path) or known.get(candidate.path) or ())
-            rule = matching_rule(self.rules, records)
-            state = self.states.get(candidate.path)
-            if rule is not None and rule.action in ("block", "ignore") and state is not None:
-                status = Status.BLOCKED if rule.action == "block" else Status.IGNORED
-                self.pending.append(ScanOutcome(job_id=None, state=msgspec.structs.replace(
-                    state, status=status, cause=f"rule: {rule.reason}")))
-                self.set_final(candidate.path, status)
-                continue
-            if rule is not None and rule.action == "timeout" and rule.seconds:
-                self.planner.rule_seconds[candidate.path] = rule.seconds
-            kept.append(candidate)
-        return kept
+    # -- compatibility rules -------------------------------------------------------------------
+
+    def admitted(self, candidate: Candidate, known: Sequence[PluginSummary],
+                 state: CandidateState | None) -> bool:
+        """Ask the rules before scheduling, from the path and what an earlier scan stored. A
+        skip or block rule records the candidate ``ignored`` or ``blocked`` (once: unchanged,
+        it is only counted); a timeout or isolate rule is noted for its jobs."""
+        decision = self.book.decide(candidate.path, candidate.format, known)
+        self.note_budget(candidate.path, decision)
+        if decision.admit is None:
+            return True
+        status, cause = ruled_status(decision), decision.cause()
+        if state is not None and (state.status, state.cause, state.fingerprint) == (
+                status, cause, candidate.fingerprint):
+            return False
+        ruled = CandidateState(
+            format=candidate.format, path=candidate.path, fingerprint=candidate.fingerprint,
+            status=status, cause=cause, tier=state.tier if state else 0,
+            vendor=state.vendor if state else "", plugins=state.plugins if state else 0)
+        self.pending.append(ScanOutcome(job_id=None, state=ruled))
+        self.states[candidate.path] = ruled
+        self.set_final(candidate.path, status)
+        return False
+
+    def note_budget(self, path: str, decision: Decision) -> None:
+        if decision.timeout is not None and decision.timeout.rule.seconds:
+            self.planner.rule_seconds[path] = decision.timeout.rule.seconds
+        if decision.isolate is not None or decision.env:
+            self.isolated[path] = dict(decision.env)
 
 
 def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,

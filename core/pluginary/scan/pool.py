@@ -104,6 +104,7 @@ class Pool:
         self._target: tuple[float, int] = (float("-inf"), self.size)
         self.on_result: OnResult = lambda work, result: None
         self.on_failure: OnFailure = lambda work, failure: None
+        self.on_dispatch: OnDispatch | None = None
 
     # -- public --------------------------------------------------------------------------------
 
@@ -115,8 +116,9 @@ class Pool:
             on_tick: Callable[[], None] | None = None) -> None:
         """Run until every submitted candidate has a result or a failure."""
         self.on_result, self.on_failure = on_result, on_failure
+        self.on_dispatch = on_dispatch
         try:
-            while self.queue or self.retries or any(w.work for w in self.workers):
+            while self.queue or self.retries or any(w.work or w.reserved for w in self.workers):
                 self._fill(on_dispatch)
                 self._poll()
                 self._watch()
@@ -156,24 +158,27 @@ class Pool:
         if self.queue:
             return
         # Everything in the main queue is running: idle pool workers make room for the
-        # retries, each of which runs alone in a fresh worker.
+        # retries, each of which runs alone in a fresh worker started for it (with the
+        # variables a compatibility rule gives it); it is sent once that worker is Ready.
         for worker in idle:
             self._retire(worker)
-        fresh = [w for w in ready if w.solo]
-        while self.retries and fresh:
-            self._dispatch(fresh.pop(), self.retries.popleft(), on_dispatch)
-        self._start(len(self.retries), solo=True, target=target)
+        while self.retries and len(self.workers) < target:
+            work = self.retries.popleft()
+            self._add(start_worker(self.python, True, work.env)).reserved = work
 
     def _start(self, wanted: int, *, solo: bool, target: int) -> None:
         """Start workers until ``wanted`` are starting (or the pool is full)."""
         starting = sum(1 for w in self.workers if not w.ready and w.solo == solo)
         while starting < wanted and len(self.workers) < target:
-            worker = start_worker(self.python, solo)
-            self.workers.append(worker)
-            assert worker.proc.stdout is not None
-            self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
-            self.spawned += 1
+            self._add(start_worker(self.python, solo))
             starting += 1
+
+    def _add(self, worker: Worker) -> Worker:
+        self.workers.append(worker)
+        assert worker.proc.stdout is not None
+        self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+        self.spawned += 1
+        return worker
 
     def _target_size(self) -> int:
         """The pool shrinks to one worker while the machine is short of memory (read at most
@@ -206,6 +211,9 @@ class Pool:
         state of the machine, so another is started; :data:`START_ATTEMPTS` in a row is not."""
         kill(worker)
         self._forget(worker)
+        if worker.reserved is not None:  # its candidate waits for the next fresh worker
+            self.retries.appendleft(worker.reserved)
+            worker.reserved = None
         self.start_failures += 1
         if self.start_failures >= START_ATTEMPTS:
             raise TransientError(f"scan workers failed to start {self.start_failures} times in "
@@ -265,6 +273,9 @@ class Pool:
         if isinstance(message, Ready):
             worker.ready = True
             self.start_failures = 0
+            if worker.reserved is not None:
+                work, worker.reserved = worker.reserved, None
+                self._dispatch(worker, work, self.on_dispatch)
         elif isinstance(message, Started):
             worker.tier = message.tier
             worker.tier_started = worker.progress_at = time.monotonic()

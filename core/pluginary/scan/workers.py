@@ -40,6 +40,8 @@ class Work:
     solo: bool = False
     crashes: int = 0
     timeouts: int = 0
+    #: Variables for the worker that loads it (an ``env`` compatibility rule); runs solo.
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +69,8 @@ class Worker:
     rss_checked_at: float = 0.0
     #: When its whole process group was last measured.
     group_at: float = 0.0
+    #: The one candidate a solo worker was started for, sent when it says Ready.
+    reserved: Work | None = None
     sampled_at: float = 0.0
 
     @property
@@ -75,7 +79,7 @@ class Worker:
 
 
 @retry(on=TransientError, attempts=4, base_delay=0.1, total_timeout=10.0)
-def start_worker(python: str, solo: bool) -> Worker:
+def start_worker(python: str, solo: bool, env: dict[str, str] | None = None) -> Worker:
     """Start ``python -m pluginary.scan.worker`` in its own session, with its capture file and
     the pipe it watches for the parent's death. It says Ready on its own time: the pool goes on
     meanwhile. ``EAGAIN`` and ``ENOMEM`` are tried again: the machine may be short for a moment."""
@@ -87,7 +91,7 @@ def start_worker(python: str, solo: bool) -> Worker:
     try:
         proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=capture.file,
-            start_new_session=True, close_fds=True,
+            start_new_session=True, close_fds=True, env={**os.environ, **env} if env else None,
             pass_fds=(watch_read,) if watch_read >= 0 else ())
     except OSError as exc:
         capture.close()

@@ -41,6 +41,11 @@ BEST_INSTALLATION = """
 """
 
 
+def decode_categories(text: str | None) -> tuple[str, ...]:
+    """The categories column (a JSON array) as a tuple."""
+    return _categories_decoder.decode(text) if text and text != "[]" else ()
+
+
 def pack_parameters(parameters: tuple[Parameter, ...]) -> bytes:
     return zlib.compress(_params_encode(parameters), 6)
 
@@ -134,7 +139,7 @@ def record_from_row(row: tuple[Any, ...] | Any) -> PluginRecord:
      data) = row
     return PluginRecord(
         format=fmt, uid=uid, name=name, vendor=vendor, version=version, role=Role(role),
-        categories=_categories_decoder.decode(categories) if categories != "[]" else (),
+        categories=decode_categories(categories),
         description=description, audio_inputs=ai, audio_outputs=ao, midi_inputs=mi,
         midi_outputs=mo, parameters=unpack_parameters(data),
         file_path=file_path or "", bundle_path=bundle_path or "",

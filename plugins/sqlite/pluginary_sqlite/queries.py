@@ -99,11 +99,13 @@ def summaries(conn: sqlite3.Connection) -> list[PluginSummary]:
                 format=fmt, uid=uid, name=name, vendor=vendor, path=path or "",
                 fingerprint=None if fp_path is None else Fingerprint(
                     path=fp_path, size=fp_size, mtime_ns=fp_mtime, metadata=fp_meta or ""),
-                status=Status(status or "ok"))
-            for fmt, uid, name, vendor, path, fp_path, fp_size, fp_mtime, fp_meta, status
-            in conn.execute(
+                status=Status(status or "ok"), version=version or "",
+                categories=codec.decode_categories(categories))
+            for (fmt, uid, name, vendor, path, fp_path, fp_size, fp_mtime, fp_meta, status,
+                 version, categories) in conn.execute(
                 "SELECT p.format, p.uid, p.name, p.vendor, i.path, i.fp_path, i.fp_size, "
-                "i.fp_mtime_ns, i.fp_metadata, i.status FROM plugins p "
+                "i.fp_mtime_ns, i.fp_metadata, i.status, "
+                "coalesce(nullif(i.version, ''), p.version), p.categories FROM plugins p "
                 "LEFT JOIN installations i ON i.plugin_id = p.id "
                 "ORDER BY p.format, p.uid, i.path")]
 

@@ -17,6 +17,7 @@ from pluginary.registry import (
     RuleSet,
     RuleSetRegister,
 )
+from pluginary.rules import Action
 
 
 class NamesExporter:
@@ -57,7 +58,7 @@ def register_exporters(register: ExporterRegister) -> None:
 @hookimpl
 def register_rule_sets(register: RuleSetRegister) -> None:
     register(RuleSet(name="testext-rules", description="Test rules", rules=(
-        Rule(action="block", reason="crashes on load", vendor="Broken Audio*"),)))
+        Rule(action=Action.BLOCK, reason="crashes on load", vendor="Broken Audio*"),)))
 
 
 def hello(name: str = "world") -> None:

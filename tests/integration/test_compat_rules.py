@@ -1,0 +1,139 @@
+"""Compatibility rules on real scans: a user's rules.toml, applied before scheduling and again once
+tier 0 or 1 names the plugins, in --quick too and for every format; bad rule files are one
+located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pluginary.rules import Action, Rule
+from pluginary.scan.rules import Placed, RuleBook
+
+SWH_ALIAS = Path("/usr/lib/ladspa/alias_1407.so")  # swh-plugins, by Steve Harris
+
+
+def rules_file(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    monkeypatch.setenv("PLUGINARY_RULES", str(path))
+    return path
+
+
+def listed(run_cli, *args: str) -> dict[str, dict]:
+    result = run_cli("list", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return {r["name"]: r for r in result.json()}
+
+
+def test_a_vendor_block_applies_to_ladspa_in_a_quick_scan(run_cli, tmp_path, monkeypatch):
+    assert SWH_ALIAS.is_file(), "needs Debian's swh-plugins (apt-get install swh-plugins)"
+    rules_file(tmp_path, '[[rule]]\naction = "block"\nvendor = "Steve Harris*"\n'
+                         'format = "ladspa"\nreason = "crashes our live rig"\n', monkeypatch)
+    first = run_cli("scan", str(SWH_ALIAS), "--quick", "--json")
+    assert first.exit_code == 0, first.stderr
+    assert first.json()["counts"] == {"blocked": 1}
+    for record in listed(run_cli).values():
+        assert record["status"] == "blocked"
+        assert record["cause"].startswith("rule 1 of ") and "(user)" in record["cause"]
+        assert record["cause"].endswith(": crashes our live rig")
+    again = run_cli("scan", str(SWH_ALIAS), "--quick", "--json").json()
+    assert (again["loaded"], again["blocked_skipped"]) == (0, 1), "blocked once, then skipped"
+
+
+def test_a_path_rule_keeps_a_crashing_plugin_from_being_loaded_at_all(run_cli, test_plugins,
+                                                                     tmp_path, monkeypatch):
+    segv = test_plugins["PlStaticInitCrash"].path("ladspa")  # crashes at dlopen, tier 1
+    rules_file(tmp_path, f'[[rule]]\naction = "skip"\npath = "*/{segv.name}"\n'
+                         'reason = "known to crash"\n', monkeypatch)
+    result = run_cli("scan", str(segv), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"] == {"ignored": 1} and result.json()["workers_started"] == 0
+    shown = run_cli("show", segv.name, "--json").json()
+    assert shown["status"] == "ignored" and "known to crash" in shown["cause"]
+
+
+def test_note_and_override_rules_change_the_records(run_cli, tmp_path, monkeypatch):
+    rules_file(tmp_path, (
+        '[[rule]]\naction = "note"\nname = "ZamComp"\nreason = "clicks at high ratios"\n'
+        'link = "https://example.invalid/zamcomp"\nworkaround = "keep the ratio under 10"\n'
+        '[[rule]]\naction = "override"\nvendor = "Damien Zammit"\nname = "ZamTube"\n'
+        'set = { category = "Distortion", role = "effect" }\n'), monkeypatch)
+    assert run_cli("scan", "/usr/lib/vst3/ZamComp.vst3", "/usr/lib/vst3/ZamTube.vst3",
+                   "--quick").exit_code == 0
+    records = listed(run_cli)
+    assert "keep the ratio under 10" in records["ZamComp"]["extra"]["note"]
+    assert "rule 1 of" in records["ZamComp"]["extra"]["note"]
+    assert records["ZamTube"]["categories"] == ["Distortion"]
+
+
+def test_an_env_rule_reaches_the_worker_that_loads_the_plugin(run_cli, test_plugins, tmp_path,
+                                                             monkeypatch):
+    """PlMultiVst3 needs the pedalboard fallback at tier 2; the rule puts a trap module named
+    pedalboard on that worker's path, which records its import. Only a worker started with the
+    rule's variables can see it."""
+    trap = tmp_path / "trap"
+    trap.mkdir()
+    imported = tmp_path / "imported"
+    (trap / "pedalboard.py").write_text(
+        f"open({str(imported)!r}, 'w').close()\nraise ImportError('trapped')\n")
+    rules_file(tmp_path, f'[[rule]]\naction = "env"\nname = "PlMulti*"\n'
+                         f'env = {{ PYTHONPATH = "{trap}" }}\n', monkeypatch)
+    result = run_cli("scan", str(test_plugins["PlMultiVst3"].path("vst3")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert imported.exists(), "the worker did not get the rule's PYTHONPATH"
+    assert all("pluginary-vst3[pedalboard]" in r["cause"] for r in listed(run_cli).values())
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('[[rule]]\naction = "blok"\nvendor = "x"\n', "rule 1: action: Invalid enum value 'blok'"),
+    ('[[rule]]\naction = "timeout"\nvendor = "x"\n', "rule 1: a timeout rule needs seconds"),
+    ('[[rule]]\naction = "block"\nname = "["\n', "rule 1: name '[': '[' opens a character set"),
+    ('[[rule]]\naction = "block"\nvendor = "x"\n[[rule]]\naction = "block"\nversion = "4"\n'
+     'verson = "x"\n', "rule 2: Object contains unknown field `verson`"),
+    ('[[rule]]\naction = "block"\n', "rule 1: the rule matches nothing"),
+])
+def test_a_bad_rule_file_is_one_located_error(run_cli, tmp_path, monkeypatch, text, words):
+    path = rules_file(tmp_path, text, monkeypatch)
+    for args in (("compat", "check", str(path)), ("scan", "/usr/lib/vst3", "--quick")):
+        result = run_cli(*args)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+        assert str(path) in line and words in line, line
+        assert "Traceback" not in result.stderr
+
+
+def test_compat_list_explain_and_check(run_cli, tmp_path, monkeypatch):
+    path = rules_file(tmp_path, '[[rule]]\naction = "note"\nvendor = "Damien*"\n'
+                                'reason = "zam"\n', monkeypatch)
+    assert run_cli("scan", "/usr/lib/vst3/ZamComp.vst3", "--quick").exit_code == 0
+    rules = run_cli("compat", "list", "--json").json()
+    assert [r["source"] for r in rules] == sorted(
+        (r["source"] for r in rules), key=("builtin", "vendor", "user").index)
+    assert rules[-1]["origin"] == str(path) and rules[-1]["rule"]["reason"] == "zam"
+    explained = run_cli("compat", "explain", "/usr/lib/vst3/ZamComp.vst3", "--json").json()
+    (mine,) = [r for r in explained["rules"] if r["source"] == "user"]
+    assert mine["matched"] == {"vendor": "Damien Zammit"}
+    assert run_cli("compat", "check").stdout == f"ok: {path}: 1 rule\n"
+    assert run_cli("compat", "explain", "/nowhere").exit_code == 3
+
+
+def test_the_user_wins_over_a_vendor_pack_over_the_built_ins():
+    """Three rules decide the same things for one plugin; the higher source wins each."""
+    def rule(**kw: object) -> Rule:
+        return Rule(name="ZamComp", **kw)  # type: ignore[arg-type]
+    book = RuleBook([
+        Placed(rule(action=Action.OVERRIDE, set={"category": "user"}), "user", "mine", 1),
+        Placed(rule(action=Action.OVERRIDE, set={"category": "vendor"}), "vendor", "pack", 1),
+        Placed(rule(action=Action.TIMEOUT, seconds=60), "builtin", "built-in", 1),
+        Placed(rule(action=Action.TIMEOUT, seconds=600), "vendor", "pack", 2),
+    ])
+
+    class Plugin:
+        key, format, name, vendor, version, categories = (
+            "vst3:X", "vst3", "ZamComp", "Damien Zammit", "4.1", ("Fx",))
+
+    decision = book.decide("/usr/lib/vst3/ZamComp.vst3", "vst3", [Plugin()])
+    assert decision.overrides["category"][0] == "user"
+    assert decision.timeout is not None and decision.timeout.rule.seconds == 600
