@@ -40,6 +40,10 @@ def test_a_vendor_block_applies_to_ladspa_in_a_quick_scan(run_cli, tmp_path, mon
         assert record["cause"].endswith(": crashes our live rig")
     again = run_cli("scan", str(SWH_ALIAS), "--quick", "--json").json()
     assert (again["loaded"], again["blocked_skipped"]) == (0, 1), "blocked once, then skipped"
+    (tmp_path / "rules.toml").write_text("")  # the rule is gone: the plugin is loaded again
+    freed = run_cli("scan", str(SWH_ALIAS), "--quick", "--json").json()
+    assert freed["counts"] == {"ok": 1}
+    assert {r.get("status", "ok") for r in listed(run_cli).values()} == {"ok"}
 
 
 def test_a_path_rule_keeps_a_crashing_plugin_from_being_loaded_at_all(run_cli, test_plugins,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pluginary.registry import collect_rule_sets
+from pluginary.rules import Action
 
 
 def test_rule_set_is_registered_by_its_extension(plugin_manager):
@@ -10,7 +11,7 @@ def test_rule_set_is_registered_by_its_extension(plugin_manager):
     assert entry.extension == "vendor-rules-example"
     (rule,) = entry.item.rules
     assert (rule.action, rule.vendor, rule.name, rule.seconds) == (
-        "timeout", "Damien Zammit", "ZamVerb", 300.0)
+        Action.TIMEOUT, "Damien Zammit", "ZamVerb", 300.0)
 
 
 def test_extensions_command_shows_what_it_provides(run_cli):

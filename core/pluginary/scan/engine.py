@@ -165,7 +165,7 @@ class Scan:
                 blocked += 1
             elif state is None or state.fingerprint != candidate.fingerprint \
                     or state.status is Status.MISSING or state.status in self.options.retry \
-                    or state.status is Status.PENDING:
+                    or state.status is Status.PENDING or ruled_out_before(state):
                 phase_a.append(candidate)
             elif state.blocked:
                 blocked += 1
@@ -468,6 +468,12 @@ class Scan:
             self.planner.rule_seconds[path] = decision.timeout.rule.seconds
         if decision.isolate is not None or decision.env:
             self.isolated[path] = dict(decision.env)
+
+
+def ruled_out_before(state: CandidateState) -> bool:
+    """Skipped or blocked by a rule that no longer applies: load it now. (A rule's cause always
+    starts with "rule "; an LV2 spec bundle is ``ignored`` for another reason.)"""
+    return state.status in (Status.BLOCKED, Status.IGNORED) and state.cause.startswith("rule ")
 
 
 def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,
