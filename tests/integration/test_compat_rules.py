@@ -141,3 +141,23 @@ def test_the_user_wins_over_a_vendor_pack_over_the_built_ins():
     decision = book.decide("/usr/lib/vst3/ZamComp.vst3", "vst3", [Plugin()])
     assert decision.overrides["category"][0] == "user"
     assert decision.timeout is not None and decision.timeout.rule.seconds == 600
+
+
+def test_the_example_vendor_pack_changes_a_real_zam_scan(run_cli):
+    """contrib/vendor-rules-example is installed here. Without it, ZamHeadX2 is filed as the
+    plugin declares itself; with it (on the next load: --deep reloads unchanged plugins),
+    ZamHeadX2 is under Spatial and ZamVerb carries the pack's note."""
+    zam = ("/usr/lib/vst3/ZamHeadX2.vst3", "/usr/lib/vst3/ZamVerb.vst3")
+    disabled = {"PLUGINARY_DISABLE": "vendor-rules-example"}
+    assert run_cli("scan", *zam, "--quick", env=disabled).exit_code == 0
+    without = listed(run_cli)
+    assert without["ZamHeadX2"]["categories"] == ["Fx", "EQ", "Stereo"]
+    assert "note" not in without["ZamVerb"]["extra"]
+
+    assert run_cli("scan", *zam, "--deep").exit_code == 0
+    with_pack = listed(run_cli)
+    assert with_pack["ZamHeadX2"]["categories"] == ["Spatial"]
+    note = with_pack["ZamVerb"]["extra"]["note"]
+    assert "zam-plugins (vendor, from vendor-rules-example)" in note
+    explained = run_cli("compat", "explain", "/usr/lib/vst3/ZamVerb.vst3", "--json").json()
+    assert {r["rule"]["action"] for r in explained["rules"]} == {"timeout", "isolate", "note"}

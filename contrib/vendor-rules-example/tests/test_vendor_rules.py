@@ -9,9 +9,12 @@ from pluginary.rules import Action
 def test_rule_set_is_registered_by_its_extension(plugin_manager):
     entry = collect_rule_sets(plugin_manager)["zam-plugins"]
     assert entry.extension == "vendor-rules-example"
-    (rule,) = entry.item.rules
-    assert (rule.action, rule.vendor, rule.name, rule.seconds) == (
+    timeout, isolate, note, override = entry.item.rules
+    assert (timeout.action, timeout.vendor, timeout.name, timeout.seconds) == (
         Action.TIMEOUT, "Damien Zammit", "ZamVerb", 300.0)
+    assert (isolate.action, note.action, override.action) == (
+        Action.ISOLATE, Action.NOTE, Action.OVERRIDE)
+    assert override.set == {"category": "Spatial"}
 
 
 def test_extensions_command_shows_what_it_provides(run_cli):
