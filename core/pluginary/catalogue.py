@@ -17,6 +17,7 @@ from .models import (
     Candidate,
     CandidateState,
     CatalogueInfo,
+    CompatEntry,
     Installation,
     MigrationReport,
     PluginRecord,
@@ -114,6 +115,17 @@ class Catalogue(Protocol):
 
     def candidates(self, *, format: str | None = None) -> dict[str, CandidateState]:
         """What is remembered about every candidate path (for change detection and budgets)."""
+        ...
+
+    def compat_entries(self) -> builtins.list[CompatEntry]:
+        """The compatibility database: the newest outcome per plugin version, OS, architecture
+        and source. ``record_outcomes`` adds to it the plugins of every outcome that says where
+        it was loaded (``ScanOutcome.os``/``arch``)."""
+        ...
+
+    def merge_compat(self, entries: Sequence[CompatEntry]) -> int:
+        """Merge entries from another machine in one transaction, without duplicates: per key
+        the newer ``recorded_at`` wins. Returns how many rows were added or changed."""
         ...
 
     def scan_lock(self, *, wait: bool = False) -> AbstractContextManager[None]:

@@ -267,6 +267,25 @@ class ScanJob(msgspec.Struct, frozen=True, kw_only=True):
     state: str = "pending"
 
 
+class CompatEntry(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What happened to one plugin version on one OS and architecture: the compatibility
+    database's row. Key: ``(format, uid, version, os, arch, source)``; the newest outcome of a
+    key is kept (``recorded_at``, seconds since the epoch)."""
+
+    format: str
+    uid: str
+    version: str = ""
+    os: str
+    arch: str
+    #: ``scan`` (later also ``validation``).
+    source: str = "scan"
+    status: Status
+    tier: int = 0
+    seconds: float | None = None
+    cause: str = ""
+    recorded_at: float
+
+
 class ScanOutcome(msgspec.Struct, frozen=True, kw_only=True):
     """What the engine settled for one job: the candidate's new state and its records.
 
@@ -277,6 +296,9 @@ class ScanOutcome(msgspec.Struct, frozen=True, kw_only=True):
     job_id: int | None
     state: CandidateState
     records: tuple[PluginRecord, ...] = ()
+    #: Where it was loaded, for the compatibility database (empty: not recorded there).
+    os: str = ""
+    arch: str = ""
 
 
 class ScanInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -359,6 +381,7 @@ ScanEvent = ScanStarted | ScanProgress | ScanFinished
 #: The structs whose JSON Schema is published under docs/schema/.
 PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     PluginRecord,
+    CompatEntry,
     PluginSummary,
     Product,
     Candidate,

@@ -4,6 +4,7 @@ located error."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,53 @@ def test_the_example_vendor_pack_changes_a_real_zam_scan(run_cli):
     assert "zam-plugins (vendor, from vendor-rules-example)" in note
     explained = run_cli("compat", "explain", "/usr/lib/vst3/ZamVerb.vst3", "--json").json()
     assert {r["rule"]["action"] for r in explained["rules"]} == {"timeout", "isolate", "note"}
+
+
+# -- the compatibility database -----------------------------------------------------------------
+
+def test_scan_outcomes_fill_the_compat_database_and_move_between_machines(
+        run_cli, test_plugins, tmp_path, pluginary_env):
+    gain, segv = test_plugins["PlGain"].path("vst3"), test_plugins["PlCrashSegv"].path("vst3")
+    assert run_cli("scan", str(gain), str(segv), "--json").exit_code == 0
+    report = run_cli("compat", "report", "--json").json()
+    assert report["by_status"] == {"ok": 1, "crashed": 1}
+    (problem,) = report["problems"]
+    assert problem["uid"] == test_plugins["PlCrashSegv"].vst3_class_id
+    assert (problem["os"], problem["arch"], problem["tier"]) == ("linux", "x86_64", 2)
+    assert "SIGSEGV" in problem["cause"]
+
+    exported = tmp_path / "studio.json"
+    assert run_cli("compat", "export", str(exported)).exit_code == 0
+    assert run_cli("compat", "export", str(exported)).exit_code == 2, "never overwrites"
+    other = tmp_path / "other.db"
+    first = run_cli("--db", str(other), "compat", "import", str(exported), "--json").json()
+    again = run_cli("--db", str(other), "compat", "import", str(exported), "--json").json()
+    assert (first["changed"], again["changed"]) == (2, 0), "merged without duplicates"
+    theirs = run_cli("--db", str(other), "compat", "report", "--json").json()
+    assert theirs == report
+
+    # An older outcome from elsewhere never replaces a newer one here.
+    older = exported.read_text().replace('"status": "crashed"', '"status": "ok"')
+    older = re.sub(r'"recorded_at": [0-9.]+', '"recorded_at": 1.0', older)
+    stale = tmp_path / "stale.json"
+    stale.write_text(older)
+    assert run_cli("compat", "import", str(stale), "--json").json()["changed"] == 0
+    assert run_cli("compat", "report", "--json").json()["by_status"] == {"ok": 1, "crashed": 1}
+
+
+@pytest.mark.parametrize(("content", "code", "words"), [
+    (None, 3, "no file"),
+    ("not json", 2, "is not a compatibility export"),
+    ('{"schema": "pluginary-compat", "version": 9, "entries": []}', 2, "version 9"),
+    ('{"schema": "pluginary-compat", "version": 1, "entries": [{"format": "vst3"}]}', 2,
+     "is not a compatibility export"),
+])
+def test_a_bad_compat_import_is_one_line_and_changes_nothing(run_cli, tmp_path, content, code,
+                                                             words):
+    source = tmp_path / "in.json"
+    if content is not None:
+        source.write_text(content)
+    result = run_cli("compat", "import", str(source))
+    assert result.exit_code == code, result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert words in line and "Traceback" not in result.stderr

@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 
 from .. import hookimpl
-from ..errors import NotFoundError
-from ..output import emit_json, emit_table
+from ..errors import NotFoundError, UsageError
+from ..models import CompatEntry, Status
+from ..output import emit_fields, emit_json, emit_table
 from ..registry import CommandRegister
 from ..rules import describe
 from ..scan.rules import Placed, RuleBook, facts_of, read_rule_file, user_rules_path
@@ -21,8 +23,21 @@ compat_app = typer.Typer(no_args_is_help=True)
 
 @hookimpl
 def register_commands(register: CommandRegister) -> None:
-    register("compat", compat_app, help="Compatibility rules: list them, explain which apply "
-             "to a plugin, check a rule file.")
+    register("compat", compat_app, help="Compatibility rules (list, explain, check) and the "
+             "compatibility database (report, export, import).")
+
+
+#: The format of ``compat export`` files; ``import`` refuses any other.
+EXPORT_SCHEMA = "pluginary-compat"
+EXPORT_VERSION = 1
+
+
+class CompatFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What ``pluginary compat export`` writes: the schema's name and version, then entries."""
+
+    schema: str
+    version: int
+    entries: tuple[CompatEntry, ...] = ()
 
 
 def placed_json(placed: Placed, matched: dict[str, str] | None = None) -> dict[str, Any]:
@@ -99,3 +114,72 @@ def check(
         return
     for path, n in counts.items():
         sys.stdout.write(f"ok: {path}: {n} rule{'s' if n != 1 else ''}\n")
+
+
+@compat_app.command("report")
+def report(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Summarise the compatibility database: outcomes by status, then every plugin version that
+    did not load, with where and why."""
+    entries = session(ctx).catalogue().compat_entries()
+    by_status: dict[str, int] = {}
+    for e in entries:
+        by_status[e.status.value] = by_status.get(e.status.value, 0) + 1
+    problems = [e for e in entries if e.status is not Status.OK]
+    if wants_json(ctx, json):
+        emit_json({"entries": len(entries), "by_status": by_status, "problems": problems})
+        return
+    if not entries:
+        sys.stderr.write("The compatibility database is empty: run 'pluginary scan'.\n")
+        return
+    emit_fields([("Entries", len(entries)),
+                 *((status, n) for status, n in sorted(by_status.items()))])
+    if problems:
+        emit_table(("Plugin", "Version", "Where", "Status", "Tier", "Cause"),
+                   [(f"{e.format}:{e.uid}", e.version, f"{e.os}/{e.arch}", e.status.value,
+                     e.tier, e.cause) for e in problems], title="did not load")
+
+
+@compat_app.command("export")
+def export(
+    ctx: typer.Context,
+    destination: Annotated[Path, typer.Argument(help="A new JSON file to write.")],
+) -> None:
+    """Write the compatibility database to a file another machine can import."""
+    if destination.exists():
+        raise UsageError(f"{destination} already exists; export never overwrites a file",
+                         hint="choose a new file name")
+    entries = session(ctx).catalogue().compat_entries()
+    data = CompatFile(schema=EXPORT_SCHEMA, version=EXPORT_VERSION, entries=tuple(entries))
+    try:
+        destination.write_bytes(msgspec.json.format(msgspec.json.encode(data), indent=1))
+    except OSError as exc:
+        raise UsageError(f"cannot write {destination}: {exc.strerror}") from exc
+    sys.stdout.write(f"exported {len(entries)} entries to {destination}\n")
+
+
+@compat_app.command("import")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A file 'pluginary compat export' wrote.")],
+    json: JsonFlag = False,
+) -> None:
+    """Merge another machine's compatibility database: no duplicates, the newer outcome of each
+    plugin version, OS and architecture wins."""
+    try:
+        data = msgspec.json.decode(source.read_bytes(), type=CompatFile)
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {source}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from exc
+    except msgspec.DecodeError as exc:
+        raise UsageError(f"{source} is not a compatibility export: {exc}",
+                         hint="make one with 'pluginary compat export FILE'") from exc
+    if (data.schema, data.version) != (EXPORT_SCHEMA, EXPORT_VERSION):
+        raise UsageError(f"{source} is {data.schema} version {data.version}; this Pluginary "
+                         f"reads {EXPORT_SCHEMA} version {EXPORT_VERSION}")
+    changed = session(ctx).catalogue(create=True).merge_compat(data.entries)
+    if wants_json(ctx, json):
+        emit_json({"read": len(data.entries), "changed": changed})
+        return
+    sys.stdout.write(f"imported {source}: {len(data.entries)} entries read, {changed} added "
+                     "or updated (the newer outcome of each wins)\n")

@@ -51,7 +51,7 @@ from .lock import scan_lock
 from .options import ScanOptions, ScanReport
 from .pool import Failure, Pool, Work, default_pool_size
 from .roots import absolute, pseudo_scheme, roots_for
-from .rules import Decision, RuleBook, apply_decision, ruled_status
+from .rules import Decision, RuleBook, apply_decision, machine, os_name, ruled_status
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +235,8 @@ class Scan:
             vendor=records[0].vendor if records else (before.vendor if before else ""),
             blocked=blocked, stderr=deepest.stderr if deepest.status is not Status.OK else "",
             plugins=plugins)
-        self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records))
+        self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records,
+                                        os=os_name(), arch=machine()))
         self.states[candidate.path] = state
         if records:
             self.found[candidate.path] = tuple(

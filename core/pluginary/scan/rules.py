@@ -10,6 +10,7 @@ within a source the later rule.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -83,12 +84,14 @@ class Decision:
         return f"{self.admit.label()}: {reason}"
 
 
+@functools.cache
 def os_name() -> str:
     if sys.platform.startswith("linux"):
         return "linux"
     return "darwin" if sys.platform == "darwin" else "windows" if os.name == "nt" else sys.platform
 
 
+@functools.cache
 def machine() -> str:
     """x86_64 or arm64 whatever the OS calls them (AMD64, aarch64)."""
     arch = platform.machine().lower()

@@ -29,6 +29,7 @@ from pluginary.models import (
     Candidate,
     CandidateState,
     CatalogueInfo,
+    CompatEntry,
     Installation,
     MigrationReport,
     PluginRecord,
@@ -42,7 +43,7 @@ from pluginary.models import (
 )
 from pluginary.retry import retry
 
-from . import codec, header, journal, queries, scanlock, schema
+from . import codec, compat, header, journal, queries, scanlock, schema
 from . import products as products_module
 from .connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -51,6 +52,7 @@ from .connection import (
     connect_probe,
     connect_reader,
     connect_writer,
+    file_size,
     free_name,
     sqlite_version_ok,
 )
@@ -281,11 +283,8 @@ class SQLiteCatalogue:
 
     @_translated("migrating")
     def migrate(self) -> MigrationReport:
-        """Upgrade to :data:`schema.CURRENT_VERSION`, after backing up to ``<name>.v<old>.bak``.
-
-        Opening a catalogue already migrates it; the first call after such an open reports what
-        that did, later calls report a no-op.
-        """
+        """Upgrade to :data:`schema.CURRENT_VERSION` after a ``<name>.v<old>.bak`` backup. Opening
+        already migrates: the first call after that reports what it did, later ones a no-op."""
         if self._pending_report is not None:
             report, self._pending_report = self._pending_report, None
             return report
@@ -387,11 +386,7 @@ class SQLiteCatalogue:
 
     def size_bytes(self) -> int:
         """The file plus its write-ahead log."""
-        total = 0
-        for suffix in ("", "-wal"):
-            with contextlib.suppress(OSError):
-                total += os.path.getsize(str(self.path) + suffix)
-        return total
+        return file_size(self.path)
 
     def check(self) -> builtins.list[str]:
         """``PRAGMA integrity_check``, ``foreign_key_check`` and the FTS index's own check."""
@@ -442,8 +437,8 @@ class SQLiteCatalogue:
         with self._snapshot() as conn:
             return journal.unfinished_scan(conn)
 
-    def add_jobs(self, scan_id: int,
-                 jobs: Sequence[tuple[Candidate, tuple[int, ...]]]) -> builtins.list[int]:
+    def add_jobs(self, scan_id: int, jobs: Sequence[tuple[Candidate, tuple[int, ...]]]
+                 ) -> builtins.list[int]:
         return self._write(lambda conn: journal.add_jobs(conn, scan_id, jobs))
 
     @_translated("reading")
@@ -456,9 +451,16 @@ class SQLiteCatalogue:
         if outcomes or running:
             self._write(lambda conn: journal.record_outcomes(conn, outcomes, running))
 
+    @_translated("reading")
+    def compat_entries(self) -> builtins.list[CompatEntry]:
+        with self._snapshot() as conn:
+            return compat.entries(conn)
+
+    def merge_compat(self, entries: Sequence[CompatEntry]) -> int:  # the newer outcome wins
+        return self._write(lambda conn: compat.merge(conn, entries), doing="importing")
+
     def scan_lock(self, *, wait: bool = False) -> contextlib.AbstractContextManager[None]:
-        """The OS file lock beside the catalogue (``scanlock.py``)."""
-        return scanlock.hold(self.path, wait=wait)
+        return scanlock.hold(self.path, wait=wait)  # an OS file lock beside the catalogue
 
     def mark_missing(self, paths: Sequence[str]) -> int:
         return self._write(lambda conn: journal.mark_missing(conn, paths)) if paths else 0

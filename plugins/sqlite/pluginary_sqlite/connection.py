@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -138,3 +140,12 @@ def free_name(candidate: Path) -> Path:
         if not alternative.exists():
             return alternative
         n += 1
+
+
+def file_size(path: Path) -> int:
+    """An SQLite file's size on disk: the file plus its write-ahead log."""
+    total = 0
+    for suffix in ("", "-wal"):
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(str(path) + suffix)
+    return total

@@ -24,7 +24,7 @@ from pluginary.models import (
     Status,
 )
 
-from . import codec
+from . import codec, compat
 
 _json = msgspec.json.Encoder()
 _fingerprint = msgspec.json.Decoder(Fingerprint)
@@ -139,6 +139,7 @@ def record_outcomes(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome],
         # records of a shallower one, which may name fewer classes.
         retire_unlisted(conn, [o for o in outcomes
                                if o.records and o.state.status is Status.OK], now)
+    compat.record(conn, outcomes, now)
     conn.executemany(UPSERT_CANDIDATE, [
         (s.path, s.format, _fp_text(s.fingerprint), s.status.value, s.cause, s.tier, s.seconds,
          s.vendor, int(s.blocked), s.stderr, s.plugins, now)

@@ -206,8 +206,30 @@ V4: tuple[str, ...] = (
     "CREATE INDEX plugins_product ON plugins (product)",
 )
 
+V5: tuple[str, ...] = (
+    # The compatibility database: the newest outcome per plugin version, OS, architecture and
+    # source (scan, later validation). Identity, never a row id: it is exported and merged.
+    """
+    CREATE TABLE compat (
+        format      TEXT NOT NULL,
+        uid         TEXT NOT NULL,
+        version     TEXT NOT NULL DEFAULT '',
+        os          TEXT NOT NULL,
+        arch        TEXT NOT NULL,
+        source      TEXT NOT NULL DEFAULT 'scan',
+        status      TEXT NOT NULL,
+        tier        INTEGER NOT NULL DEFAULT 0,
+        seconds     REAL,
+        cause       TEXT NOT NULL DEFAULT '',
+        recorded_at REAL NOT NULL,
+        PRIMARY KEY (format, uid, version, os, arch, source)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX compat_status ON compat (status)",
+)
+
 #: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

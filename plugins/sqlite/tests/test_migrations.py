@@ -74,8 +74,8 @@ def v1_records() -> list[PluginRecord]:
     return records
 
 
-def test_current_version_is_four() -> None:
-    assert CURRENT_VERSION == 4
+def test_current_version_is_five() -> None:
+    assert CURRENT_VERSION == 5
 
 
 def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
