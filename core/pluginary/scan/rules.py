@@ -26,6 +26,7 @@ import pluggy
 from ..config import config_path
 from ..errors import UsageError
 from ..models import PluginRecord, Role, Status
+from ..products import Linkable
 from ..registry import collect_rule_sets
 from ..rules import Action, Rule, decode_rules, matches
 
@@ -33,17 +34,10 @@ from ..rules import Action, Rule, decode_rules, matches
 RULES_ENV = "PLUGINARY_RULES"
 
 
-class Described(Protocol):
-    """What rules read of a plugin: a record, or the catalogue's light summary of one."""
+class Described(Linkable, Protocol):
+    """What rules read of a plugin (a record, or the catalogue's light summary of one): what
+    product linking reads, and its version and categories."""
 
-    @property
-    def key(self) -> str: ...
-    @property
-    def format(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def vendor(self) -> str: ...
     @property
     def version(self) -> str: ...
     @property
