@@ -191,8 +191,12 @@ def decode_rules(data: bytes, source: str) -> tuple[Rule, ...]:
         raise UsageError(f"{source}: only [[rule]] tables belong in a rule file"
                          + (f", not {', '.join(extra)}" if extra else ""),
                          hint="see docs/writing-rules.md for the format")
+    tables = raw.get("rule", [])
+    if not isinstance(tables, list):
+        raise UsageError(f"{source}: 'rule' must be a list of tables: write [[rule]], not [rule]",
+                         hint="see docs/writing-rules.md for the format")
     rules = []
-    for index, table in enumerate(raw.get("rule", []), start=1):
+    for index, table in enumerate(tables, start=1):
         try:
             rules.append(msgspec.convert(table, Rule))
         except (msgspec.ValidationError, ValueError) as exc:

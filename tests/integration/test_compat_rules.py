@@ -212,3 +212,20 @@ def test_a_bad_compat_import_is_one_line_and_changes_nothing(run_cli, tmp_path, 
     assert result.exit_code == code, result.stderr
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
     assert words in line and "Traceback" not in result.stderr
+
+
+def test_a_rule_added_after_a_killed_scan_applies_to_its_resumed_jobs(
+        run_cli, pluginary_env, test_plugins, tmp_path, monkeypatch):
+    """The plugin that killed the scan is in flight in the journal; the user adds a rule for it
+    before scanning again: the resume never loads it."""
+    from .test_scan_faults import interrupted_scan, rows
+
+    crash = test_plugins["PlStaticInitCrash"].path("ladspa")
+    interrupted_scan(pluginary_env, "ladspa", [crash])
+    rules_file(tmp_path, f'[[rule]]\naction = "block"\npath = "*/{crash.name}"\n'
+                         'reason = "it killed the last scan"\n', monkeypatch)
+    result = run_cli("scan", str(crash), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["resumed"] and result.json()["workers_started"] == 0
+    assert rows(pluginary_env, "SELECT state FROM jobs") == [("done",)]
+    assert rows(pluginary_env, "SELECT status FROM candidates") == [("blocked",)]

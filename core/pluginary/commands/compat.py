@@ -15,6 +15,7 @@ from ..models import CompatEntry, Status
 from ..output import emit_fields, emit_json, emit_table
 from ..registry import CommandRegister
 from ..rules import describe
+from ..scan.roots import absolute
 from ..scan.rules import Placed, RuleBook, facts_of, read_rule_file, user_rules_path
 from .common import JsonFlag, session, wants_json
 
@@ -78,13 +79,13 @@ def explain(
         path = record.bundle_path or record.file_path
         facts = facts_of(path, record.format, record)
     else:
-        state = catalogue.candidates().get(str(Path(target).expanduser()))
+        state = catalogue.candidates().get(str(absolute(Path(target).expanduser())))
         if state is None:
             raise NotFoundError(f"no plugin or scanned path {target!r} in the catalogue",
                                 hint="give an ID from 'pluginary list' or a path 'pluginary "
                                      "scan' has seen")
         known = [p for p in catalogue.summaries() if p.path == state.path]
-        facts = facts_of(state.path, state.format, known[0] if known else None)
+        facts = facts_of(state.path, state.format, known[0] if len(known) == 1 else None)
     found = book.matching(facts)
     if wants_json(ctx, json):
         emit_json({"facts": facts, "rules": [placed_json(p, m) for p, m in found]})

@@ -45,13 +45,13 @@ from ..models import (
     Status,
 )
 from ..products import link_products
+from . import rules
 from .budget import BudgetPlanner
 from .formats import choose_formats
 from .lock import scan_lock
 from .options import ScanOptions, ScanReport
 from .pool import Failure, Pool, Work, default_pool_size
 from .roots import absolute, pseudo_scheme, roots_for
-from .rules import Decision, RuleBook, apply_decision, machine, os_name, ruled_status
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ class Scan:
         self.options = options
         self.emit = emit
         self.formats = choose_formats(pm, options.formats)
-        self.book = RuleBook.load(pm)
+        self.book = rules.RuleBook.load(pm)
+        #: What the catalogue stored per path (read once, when the rules first need it).
+        self.known: dict[str, list[PluginSummary]] | None = None
         #: Candidates a rule says to load alone, in a fresh worker (with these variables).
         self.isolated: dict[str, dict[str, str]] = {}
         self.states = catalogue.candidates()
@@ -156,16 +158,13 @@ class Scan:
         phase_a: list[Candidate] = []
         phase_b: list[Candidate] = []
         unchanged = blocked = 0
-        known: dict[str, list[PluginSummary]] = {}
-        for summary in self.catalogue.summaries():
-            known.setdefault(summary.path, []).append(summary)
         for candidate in candidates:
             state = self.states.get(candidate.path)
-            if not self.admitted(candidate, known.get(candidate.path, ()), state):
+            if not self.admitted(candidate, state):
                 blocked += 1
             elif state is None or state.fingerprint != candidate.fingerprint \
                     or state.status is Status.MISSING or state.status in self.options.retry \
-                    or state.status is Status.PENDING or ruled_out_before(state):
+                    or state.status is Status.PENDING or rules.ruled_out_before(state):
                 phase_a.append(candidate)
             elif state.blocked:
                 blocked += 1
@@ -218,10 +217,13 @@ class Scan:
         records = tuple(self._finish_record(r, candidate, deepest) for r in records)
         ruled = self.book.decide(candidate.path, candidate.format, records) if records else None
         if ruled is not None:  # tier 0 or 1 has named the plugins: rules see them now
-            records = tuple(apply_decision(r, ruled) for r in records)
+            # Notes and overrides are per plugin: a rule naming one plugin of a library marks
+            # that one only.
+            records = tuple(rules.apply_decision(
+                r, self.book.decide(candidate.path, candidate.format, [r])) for r in records)
             self.note_budget(candidate.path, ruled)
             if ruled.admit is not None:
-                deepest = msgspec.structs.replace(deepest, status=ruled_status(ruled),
+                deepest = msgspec.structs.replace(deepest, status=rules.ruled_status(ruled),
                                                   cause=ruled.cause())
                 records = tuple(msgspec.structs.replace(r, status=deepest.status,
                                                         cause=deepest.cause) for r in records)
@@ -236,7 +238,7 @@ class Scan:
             blocked=blocked, stderr=deepest.stderr if deepest.status is not Status.OK else "",
             plugins=plugins)
         self.pending.append(ScanOutcome(job_id=work.job_id, state=state, records=records,
-                                        os=os_name(), arch=machine()))
+                                        os=rules.os_name(), arch=rules.machine()))
         self.states[candidate.path] = state
         if records:
             self.found[candidate.path] = tuple(
@@ -379,7 +381,7 @@ class Scan:
         interrupted = True
         try:
             if previous is not None:
-                self.resume_jobs(todo)
+                self.resume_jobs(todo)  # the rules see these first: a rule added since counts
             gone = self.vanished(candidates, roots)
             report.missing = self.catalogue.mark_missing(gone)
             for path in gone:
@@ -436,45 +438,49 @@ class Scan:
         in flight alone, as suspects; finished ones are not redone. Only jobs of this scan's
         formats come here (``scan --format vst3`` after a killed ``scan --format lv2``, or with
         an extension now disabled, leaves the LV2 jobs for a later LV2 scan)."""
-        todo = [(j.id, j.candidate, j.tiers, j.state == "running") for j in jobs]
+        todo = [(j.id, j.candidate, j.tiers, j.state == "running") for j in jobs
+                if self.admitted(j.candidate, self.states.get(j.candidate.path), job_id=j.id)]
         self.total += len(todo)
         self.run_jobs(todo)
 
     # -- compatibility rules -------------------------------------------------------------------
 
-    def admitted(self, candidate: Candidate, known: Sequence[PluginSummary],
-                 state: CandidateState | None) -> bool:
-        """Ask the rules before scheduling, from the path and what an earlier scan stored. A
-        skip or block rule records the candidate ``ignored`` or ``blocked`` (once: unchanged,
-        it is only counted); a timeout or isolate rule is noted for its jobs."""
-        decision = self.book.decide(candidate.path, candidate.format, known)
+    def admitted(self, candidate: Candidate, state: CandidateState | None, *,
+                 job_id: int | None = None) -> bool:
+        """Ask the rules before scheduling (or resuming ``job_id``), from the path and what an
+        earlier scan stored. A skip or block rule records the candidate ``ignored`` or
+        ``blocked`` (once: unchanged, it is only counted); a timeout, isolate or env rule is
+        noted for its jobs."""
+        if self.known is None:
+            self.known = {}
+            for summary in self.catalogue.summaries():
+                self.known.setdefault(summary.path, []).append(summary)
+        decision = self.book.decide(candidate.path, candidate.format,
+                                    self.known.get(candidate.path, ()))
         self.note_budget(candidate.path, decision)
         if decision.admit is None:
             return True
-        status, cause = ruled_status(decision), decision.cause()
+        status, cause = rules.ruled_status(decision), decision.cause()
         if state is not None and (state.status, state.cause, state.fingerprint) == (
                 status, cause, candidate.fingerprint):
+            if job_id is not None:  # the journal's job still closes
+                self.pending.append(ScanOutcome(job_id=job_id, state=state))
             return False
         ruled = CandidateState(
             format=candidate.format, path=candidate.path, fingerprint=candidate.fingerprint,
             status=status, cause=cause, tier=state.tier if state else 0,
-            vendor=state.vendor if state else "", plugins=state.plugins if state else 0)
-        self.pending.append(ScanOutcome(job_id=None, state=ruled))
+            vendor=state.vendor if state else "", plugins=state.plugins if state else 0,
+            blocked=state.blocked if state else False)  # a crash block outlives the rule
+        self.pending.append(ScanOutcome(job_id=job_id, state=ruled))
         self.states[candidate.path] = ruled
         self.set_final(candidate.path, status)
         return False
 
-    def note_budget(self, path: str, decision: Decision) -> None:
+    def note_budget(self, path: str, decision: rules.Decision) -> None:
         if decision.timeout is not None and decision.timeout.rule.seconds:
             self.planner.rule_seconds[path] = decision.timeout.rule.seconds
         if decision.isolate is not None or decision.env:
             self.isolated[path] = dict(decision.env)
-
-
-def ruled_out_before(state: CandidateState) -> bool:
-    """Skipped or blocked by a rule that no longer applies: load it now. (A rule's cause always
-    starts with "rule "; an LV2 spec bundle is ``ignored`` for another reason.)"""
-    return state.status in (Status.BLOCKED, Status.IGNORED) and state.cause.startswith("rule ")
 
 
 def run_scan(pm: pluggy.PluginManager, catalogue: Catalogue, options: ScanOptions,

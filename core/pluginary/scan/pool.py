@@ -64,7 +64,7 @@ STALLED_FRAME = 1.0  # seconds half a frame may wait for its rest before it coun
 STOP_GRACE = 5.0  # seconds a worker asked to stop may take to exit before it is killed
 START_ATTEMPTS = 4  # workers in a row that may fail to start before the scan gives up
 MORE_TIME = ("to give it more time: pluginary scan --retry timeout --base-timeout 60 "
-             "(or a timeout rule)")
+             "(or a timeout rule, then --retry timeout)")
 
 
 @dataclass
@@ -163,8 +163,9 @@ class Pool:
         for worker in idle:
             self._retire(worker)
         while self.retries and len(self.workers) < target:
-            work = self.retries.popleft()
-            self._add(start_worker(self.python, True, work.env)).reserved = work
+            worker = start_worker(self.python, True, self.retries[0].env)
+            worker.reserved = self.retries.popleft()  # taken only once its worker exists
+            self._add(worker)
 
     def _start(self, wanted: int, *, solo: bool, target: int) -> None:
         """Start workers until ``wanted`` are starting (or the pool is full)."""

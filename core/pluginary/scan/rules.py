@@ -25,7 +25,7 @@ import pluggy
 
 from ..config import config_path
 from ..errors import UsageError
-from ..models import PluginRecord, Role, Status
+from ..models import CandidateState, PluginRecord, Role, Status
 from ..products import Linkable
 from ..registry import collect_rule_sets
 from ..rules import Action, Rule, decode_rules, matches
@@ -108,6 +108,7 @@ class RuleBook:
     def __init__(self, placed: Sequence[Placed]) -> None:
         order = {"builtin": 0, "vendor": 1, "user": 2}
         self.placed = sorted(placed, key=lambda p: order[p.source])  # stable within a source
+        self.position = {id(p): i for i, p in enumerate(self.placed)}
 
     @classmethod
     def load(cls, pm: pluggy.PluginManager) -> RuleBook:
@@ -138,22 +139,25 @@ class RuleBook:
         A candidate is skipped or blocked when a rule says so for any of its plugins."""
         decision = Decision()
         described: list[Described | None] = [*plugins] or [None]
-        for plugin in described:
-            for placed, _ in self.matching(facts_of(path, fmt, plugin)):
-                action = placed.rule.action
-                if action in (Action.SKIP, Action.BLOCK):
-                    decision.admit = placed
-                elif action is Action.TIMEOUT:
-                    decision.timeout = placed
-                elif action is Action.ISOLATE:
-                    decision.isolate = placed
-                elif action is Action.ENV:
-                    decision.env.update(placed.rule.env)
-                elif action is Action.NOTE:
-                    decision.notes.append(placed)
-                elif action is Action.OVERRIDE:
-                    decision.overrides.update(
-                        (k, (v, placed)) for k, v in placed.rule.set.items())
+        # Every rule that matches any plugin, once, in precedence order: so a higher source
+        # wins whichever plugin of the candidate it names.
+        found = {id(placed): placed for plugin in described
+                 for placed, _ in self.matching(facts_of(path, fmt, plugin))}
+        for placed in sorted(found.values(), key=lambda p: self.position[id(p)]):
+            action = placed.rule.action
+            if action in (Action.SKIP, Action.BLOCK):
+                decision.admit = placed
+            elif action is Action.TIMEOUT:
+                decision.timeout = placed
+            elif action is Action.ISOLATE:
+                decision.isolate = placed
+            elif action is Action.ENV:
+                decision.env.update(placed.rule.env)
+            elif action is Action.NOTE:
+                decision.notes.append(placed)
+            elif action is Action.OVERRIDE:
+                decision.overrides.update(
+                    (k, (v, placed)) for k, v in placed.rule.set.items())
         return decision
 
 
@@ -208,3 +212,10 @@ def note_text(placed: Placed) -> str:
     if rule.workaround:
         parts.append(f"workaround: {rule.workaround}")
     return f"{'; '.join(parts)} ({placed.label()})"
+
+
+def ruled_out_before(state: CandidateState) -> bool:
+    """Skipped or blocked by a rule that no longer applies: load it now. (A rule's cause always
+    starts with "rule "; an LV2 spec bundle is ``ignored`` for another reason.)"""
+    return (state.status in (Status.BLOCKED, Status.IGNORED) and state.cause.startswith("rule ")
+            and not state.blocked)

@@ -20,9 +20,9 @@ _CONFLICT = """
     WHERE excluded.recorded_at > compat.recorded_at
 """
 MERGE = f"INSERT INTO compat ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_CONFLICT}"
-#: While scanning, a later outcome in the same batch (the same second) wins too: tier 2 after
-#: tier 1.
-_LATER = _CONFLICT.replace(">", ">=")
+#: What this machine sees while scanning always lands (a later outcome in a batch wins: tier 2
+#: after tier 1), whatever an import from a machine with another clock said.
+_LATER = _CONFLICT[:_CONFLICT.index("WHERE")]
 UPSERT = f"INSERT INTO compat ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_LATER}"
 
 
@@ -36,7 +36,8 @@ UPSERT_AT_PATH = f"""
     INSERT INTO compat ({COLUMNS})
     SELECT p.format, p.uid, coalesce(nullif(i.version, ''), p.version), ?, ?, 'scan', ?, ?, ?,
            ?, ?
-    FROM installations i JOIN plugins p ON p.id = i.plugin_id WHERE i.path = ?
+    FROM installations i JOIN plugins p ON p.id = i.plugin_id
+    WHERE i.path = ? AND i.status != 'missing'
     {_LATER}
 """
 
