@@ -117,11 +117,25 @@ class RuleSet(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def check_glob(field: str, pattern: str) -> None:
-    """``fnmatch`` accepts an unclosed ``[`` as a literal; in a rule it is always a typo."""
-    depth = pattern.count("[") - pattern.count("]")
-    opened = re.search(r"\[[^\]]*$", pattern)
-    if depth > 0 or opened is not None:
-        raise ValueError(f"{field} {pattern!r}: '[' opens a character set that is never closed")
+    """``fnmatch`` accepts an unclosed ``[`` as a literal; in a rule it is always a typo.
+
+    Scanned the way ``fnmatch`` reads a set: after ``[`` (and an optional ``!``) a ``]`` is a
+    member, so ``[[]`` (a literal ``[``) and ``[]]`` are closed sets."""
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "[":
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "!":
+                j += 1
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            close = pattern.find("]", j)
+            if close < 0:
+                raise ValueError(
+                    f"{field} {pattern!r}: '[' opens a character set that is never closed "
+                    "(a literal '[' is written '[[]')")
+            i = close
+        i += 1
 
 
 def parse_range(text: str) -> list[tuple[str, tuple[int | str, ...]]]:

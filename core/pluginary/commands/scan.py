@@ -61,7 +61,7 @@ def scan(
     base_timeout: Annotated[float | None, typer.Option(
         "--base-timeout", min=0.1, help="The starting budget in seconds of no progress, before "
         "anything is learned (default 5; twice that in all); a timed-out plugin is retried "
-        "once, alone, with twice more.")] = None,
+        "once, alone, with 1.5 times more.")] = None,
     retry: Annotated[str | None, typer.Option(
         "--retry", help="Load again the plugins with these statuses, e.g. failed,timeout "
         "(lifts crash blocks).")] = None,
