@@ -7,7 +7,7 @@ satisfies :class:`Catalogue` and talks to it only through this protocol.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -26,9 +26,10 @@ from .models import (
     ScanInfo,
     ScanJob,
     ScanOutcome,
-    SearchHit,
     SearchQuery,
+    SearchResult,
 )
+from .organisation import Collection, Organisation, SavedSearch, Tagging
 
 if TYPE_CHECKING:
     import pluggy
@@ -67,8 +68,59 @@ class Catalogue(Protocol):
         """Every installation (of one plugin when ``key`` is given), ordered by key and path."""
         ...
 
-    def search(self, query: SearchQuery) -> builtins.list[SearchHit]:
-        """Full-text search over name, vendor, categories, description and parameter names."""
+    def search(self, query: SearchQuery) -> SearchResult:
+        """One page of the plugins matching ``query.root`` (a resolved tree: see
+        :mod:`pluginary.query.tree`) in ``query.sort`` order, and how many match in all.
+
+        Free text matches name, vendor, categories, the tree category, description and
+        parameter names as word prefixes, and names and vendors as substrings from 3
+        characters; relevance ranks a name hit first. Plugins tagged ``hidden`` are left out
+        unless ``query.hidden``. Build SQL (or any query) from the tree only, with parameters.
+        """
+        ...
+
+    # -- the user's organisation (pluginary.organisation): keyed by identities, never row ids
+
+    def organisation(self) -> Organisation:
+        """Every tag, collection and saved search."""
+        ...
+
+    def add_tags(self, taggings: Sequence[Tagging]) -> int:
+        """Add taggings (tag names already normalised); returns how many were new."""
+        ...
+
+    def remove_tags(self, taggings: Sequence[Tagging]) -> int:
+        """Remove taggings; returns how many were there."""
+        ...
+
+    def put_collection(self, collection: Collection) -> None:
+        """Create a collection, or replace its members and definition."""
+        ...
+
+    def delete_collection(self, name: str) -> int:
+        """Delete a collection and those nested in it; returns how many went."""
+        ...
+
+    def rename_collection(self, old: str, new: str) -> None:
+        """Rename a collection and its nested ones; NotFoundError or UsageError (name taken)."""
+        ...
+
+    def put_saved_search(self, saved: SavedSearch) -> None:
+        """Create or replace a saved search."""
+        ...
+
+    def delete_saved_search(self, name: str) -> int:
+        """Delete a saved search; returns 1 if it existed, else 0."""
+        ...
+
+    def merge_organisation(self, organisation: Organisation) -> int:
+        """Add what ``organisation`` has and this catalogue lacks, in one transaction; never
+        drop or change what is here. Returns how many things were added."""
+        ...
+
+    def set_categories(self, categories: Mapping[str, tuple[str, bool]]) -> int:
+        """Store tree categories ``{format:uid: (path, guessed)}``; the scan engine calls this
+        at the end of each scan. Returns how many plugins changed category."""
         ...
 
     def info(self) -> CatalogueInfo:

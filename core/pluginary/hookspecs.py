@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from .models import Candidate, FormatInfo, LoadResult, ScanEvent, SearchHit, SearchQuery
+from .models import Candidate, FormatInfo, LoadResult, ScanEvent, SearchQuery, SearchResult
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
     from .registry import (
+        CategoryMapRegister,
         CommandRegister,
         ExporterRegister,
         FormatRegister,
@@ -89,11 +90,24 @@ class SearchSpecs:
     """Querying the catalogue."""
 
     @hookspec(firstresult=True)
-    def search_catalogue(self, catalogue: Catalogue, query: SearchQuery) -> list[SearchHit] | None:
-        """Answer ``query`` against ``catalogue``, best hit first; None to let another try.
+    def search_catalogue(self, catalogue: Catalogue, query: SearchQuery) -> SearchResult | None:
+        """Answer ``query`` against ``catalogue``: one page of hits and the total; None to let
+        another try.
 
-        The built-in implementation runs last and delegates to ``catalogue.search``; a query
-        language extension implements this hook to parse ``query.text`` itself.
+        ``query.root`` is the parsed and resolved tree (saved searches, smart collections and
+        categories expanded). The built-in implementation runs last and delegates to
+        ``catalogue.search``; an extension can answer from another index.
+        """
+
+    @hookspec
+    def register_category_maps(self, register: CategoryMapRegister) -> None:
+        """Add to the category tree: ``register(CategoryMap.from_toml(text, source="..."))``.
+
+        The map has the shape of ``pluginary/category-map.toml``: new nodes (under built-in
+        ones or its own), raw categories of any format mapped to nodes, name keywords. It cannot
+        remove a node. Extension maps are consulted before the built-in one, the last registered
+        first, so a vendor can fix how its own plugins are filed. A malformed map, or one naming
+        a node that does not exist, is reported as this extension's fault.
         """
 
 

@@ -33,6 +33,8 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.export",
     "pluginary.commands.scan",
     "pluginary.commands.compat",
+    "pluginary.commands.organise",
+    "pluginary.commands.categories",
 )
 
 CORE_DISTRIBUTION = "pluginary"

@@ -15,6 +15,8 @@ from typing import Any
 
 import msgspec
 
+from .query.tree import Everything, Node, Sort
+
 
 class Format(enum.StrEnum):
     """The plugin formats Pluginary knows how to name. Extensions may add others by string."""
@@ -96,6 +98,12 @@ class PluginRecord(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     role: Role = Role.UNKNOWN
     #: Categories exactly as the plugin declares them (VST3 subcategories, LV2 classes, ...).
     categories: tuple[str, ...] = ()
+    #: The node of Pluginary's one category tree (``Effect/Dynamics/Compressor``) derived from
+    #: ``categories`` (and rules) by :mod:`pluginary.categories`; "" when uncategorised. Set
+    #: by the catalogue at the end of each scan, never by a format extension.
+    category: str = ""
+    #: True when ``category`` was guessed from the name and ports (LADSPA declares none).
+    category_guessed: bool = False
     description: str = ""
     audio_inputs: int | None = None
     audio_outputs: int | None = None
@@ -137,6 +145,12 @@ class PluginSummary(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
     status: Status = Status.OK
     version: str = ""
     categories: tuple[str, ...] = ()
+    role: Role = Role.UNKNOWN
+    audio_inputs: int | None = None
+    audio_outputs: int | None = None
+    #: The stored tree category (:attr:`PluginRecord.category`) and whether it was guessed.
+    category: str = ""
+    category_guessed: bool = False
 
     @property
     def key(self) -> str:
@@ -314,18 +328,38 @@ class ScanInfo(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """A catalogue search. ``text`` is full-text for now; a query language comes later."""
+    """A catalogue search or listing: the parsed, resolved query tree and how to page it.
 
-    text: str
-    limit: int = 50
-    format: str | None = None
+    Build one with :func:`pluginary.search.prepare` (parse, expand saved searches, smart
+    collections and categories), not by hand: storage translates ``root`` as it is."""
+
+    #: The query as the user typed it (for messages only; storage never parses it).
+    text: str = ""
+    root: Node = Everything()
+    #: At most this many hits; None for all.
+    limit: int | None = 50
+    offset: int = 0
+    sort: Sort = Sort.RELEVANCE
+    #: Include plugins tagged ``hidden`` (left out of listings, searches and exports).
+    hidden: bool = False
+    #: Read the hits' parameters too (``show`` and ``--json`` do; a listing does not, and
+    #: unpacking them costs more than the search itself).
+    parameters: bool = False
 
 
 class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
     """One search result, best first."""
 
     record: PluginRecord
+    #: Higher is better; 0 for a plugin that matched only filters or a substring.
     score: float = 0.0
+
+
+class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of hits and how many plugins match in all."""
+
+    hits: tuple[SearchHit, ...]
+    total: int
 
 
 class CatalogueInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -389,6 +423,7 @@ PUBLIC_STRUCTS: tuple[type[msgspec.Struct], ...] = (
     FormatInfo,
     SearchQuery,
     SearchHit,
+    SearchResult,
     CatalogueInfo,
     MigrationReport,
     ScanStarted,

@@ -21,6 +21,8 @@ def emit_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: 
     """Print rows under ``columns``: a rich table on a terminal, tab-separated otherwise."""
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     if not sys.stdout.isatty():
+        # A header line first, so a pipe (cut, awk, a spreadsheet) knows the columns.
+        sys.stdout.write("\t".join(columns) + "\n")
         for row in cells:
             sys.stdout.write("\t".join(row) + "\n")
         return

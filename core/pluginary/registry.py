@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import pluggy
 
+from .categories import CategoryMap
 from .errors import ExtensionError
 from .models import FormatInfo, PluginRecord
 
@@ -69,6 +70,7 @@ FormatRegister = Callable[[FormatInfo], None]
 StorageRegister = Callable[[str, str], None]
 ExporterRegister = Callable[[Exporter], None]
 RuleSetRegister = Callable[[RuleSet], None]
+CategoryMapRegister = Callable[[CategoryMap], None]
 
 
 class CommandRegister(Protocol):
@@ -164,3 +166,24 @@ def collect_commands(
         return register
 
     return _collect(pm, "register_commands", make, lambda c: c.name, strict=strict)
+
+
+def collect_category_maps(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[CategoryMap]]:
+    """Every category map declared through ``register_category_maps``, by its source name, in
+    the order the hook was called (pluggy's: the last registered extension first). Each map is
+    checked on top of the built-in one when it is registered, so a malformed map, or one naming
+    a node that neither has, is its extension's fault."""
+
+    def make(add: Callable[[CategoryMap], None]) -> CategoryMapRegister:
+        def register(category_map: CategoryMap) -> None:
+            if not isinstance(category_map, CategoryMap):
+                raise TypeError(f"register() takes a pluginary.categories.CategoryMap, not "
+                                f"{type(category_map).__name__}")
+            CategoryMap.builtin().merged(category_map)
+            add(category_map)
+
+        return register
+
+    return _collect(pm, "register_category_maps", make, lambda m: m.source, strict=strict)

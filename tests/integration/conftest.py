@@ -33,6 +33,36 @@ def filled(pluginary_env: Path) -> Callable[[int], list[PluginRecord]]:
     return make
 
 
+#: Where Debian installs the plugins the real-catalogue tests scan (the README's first command
+#: scans the same defaults).
+REAL_ROOTS = ("/usr/lib/vst3", "/usr/lib/lv2", "/usr/lib/ladspa", "/usr/lib/clap")
+
+
+@pytest.fixture(scope="session")
+def real_catalogue_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This machine's real catalogue (Debian's LV2, LADSPA, CLAP and zam VST3 packages), scanned
+    once per session by the CLI in a child process; tests copy it with ``real_catalogue``."""
+    import subprocess
+    import sys
+
+    for root in REAL_ROOTS:
+        assert Path(root).is_dir(), f"{root} is missing: run .ci/run's apt-get install first"
+    path = tmp_path_factory.mktemp("real") / "catalogue.db"
+    done = subprocess.run([sys.executable, "-m", "pluginary", "--db", str(path), "scan",
+                           *REAL_ROOTS, "--json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return path
+
+
+@pytest.fixture
+def real_catalogue(real_catalogue_file: Path, pluginary_env: Path) -> Path:
+    """A private copy of the real catalogue as the test's default catalogue."""
+    import shutil
+
+    shutil.copyfile(real_catalogue_file, pluginary_env)
+    return pluginary_env
+
+
 @pytest.fixture
 def tmpfs(tmp_path: Path):
     """Mount small tmpfs filesystems (size in bytes); unmounted after the test.

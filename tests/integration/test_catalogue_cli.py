@@ -88,12 +88,19 @@ def test_show_unknown_id_exits_3_with_a_hint(run_cli, filled):
     assert "pluginary search" in result.stderr
 
 
-def test_search_text_that_is_fts_syntax_is_just_text(run_cli, filled):
+def test_search_text_is_never_an_sqlite_error(run_cli, filled):
+    """FTS5 and SQL syntax in a query are just text, or a located query error (exit 2)."""
     filled(5)
-    for text in ('"unbalanced', "AND OR NOT", "name:*", "(", "NEAR(a b)", "'; DROP TABLE x"):
+    for text in ('"unbalanced', "AND OR NOT", "(", "NEAR(a b)", "'; DROP TABLE x", "a:b"):
         result = run_cli("search", text, "--json")
-        assert result.exit_code == 0, (text, result.stderr)
-        assert result.json() == []
+        assert "Traceback" not in result.stderr and "sqlite" not in result.stderr.lower()
+        if result.exit_code == 0:
+            assert result.json() == [], text
+        else:
+            assert result.exit_code == 2, (text, result.stderr)
+            assert " at 1:" in result.stderr, result.stderr
+    assert run_cli("search", "'; DROP TABLE x", "--json").exit_code == 0
+    assert len(run_cli("list", "--json").json()) == 5
 
 
 def test_empty_catalogue_says_so(run_cli, pluginary_env):

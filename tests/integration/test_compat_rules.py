@@ -70,7 +70,9 @@ def test_note_and_override_rules_change_the_records(run_cli, tmp_path, monkeypat
     records = listed(run_cli)
     assert "keep the ratio under 10" in records["ZamComp"]["extra"]["note"]
     assert "rule 1 of" in records["ZamComp"]["extra"]["note"]
-    assert records["ZamTube"]["categories"] == ["Distortion"]
+    # The tree category is overridden; the declared categories stay as the plugin says.
+    assert records["ZamTube"]["category"] == "Effect/Distortion"
+    assert records["ZamTube"]["categories"] == ["Fx", "Distortion", "Mono"]
 
 
 def test_an_env_rule_reaches_the_worker_that_loads_the_plugin(run_cli, test_plugins, tmp_path,
@@ -146,18 +148,22 @@ def test_the_user_wins_over_a_vendor_pack_over_the_built_ins():
 
 def test_the_example_vendor_pack_changes_a_real_zam_scan(run_cli):
     """contrib/vendor-rules-example is installed here. Without it, ZamHeadX2 is filed as the
-    plugin declares itself; with it (on the next load: --deep reloads unchanged plugins),
-    ZamHeadX2 is under Spatial and ZamVerb carries the pack's note."""
+    plugin declares itself; with it ZamHeadX2 is under Spatial from the next scan, and ZamVerb
+    carries the pack's note from its next load (--deep reloads unchanged plugins)."""
     zam = ("/usr/lib/vst3/ZamHeadX2.vst3", "/usr/lib/vst3/ZamVerb.vst3")
     disabled = {"PLUGINARY_DISABLE": "vendor-rules-example"}
     assert run_cli("scan", *zam, "--quick", env=disabled).exit_code == 0
     without = listed(run_cli)
-    assert without["ZamHeadX2"]["categories"] == ["Fx", "EQ", "Stereo"]
+    assert without["ZamHeadX2"]["category"] == "Effect/EQ"
     assert "note" not in without["ZamVerb"]["extra"]
 
+    # The category override applies at the end of any scan, unchanged plugins included.
+    assert run_cli("scan", *zam, "--quick").exit_code == 0
+    assert listed(run_cli)["ZamHeadX2"]["category"] == "Effect/Spatial"
     assert run_cli("scan", *zam, "--deep").exit_code == 0
     with_pack = listed(run_cli)
-    assert with_pack["ZamHeadX2"]["categories"] == ["Spatial"]
+    assert with_pack["ZamHeadX2"]["category"] == "Effect/Spatial"
+    assert with_pack["ZamHeadX2"]["categories"] == ["Fx", "EQ", "Stereo"]
     note = with_pack["ZamVerb"]["extra"]["note"]
     assert "zam-plugins (vendor, from vendor-rules-example)" in note
     explained = run_cli("compat", "explain", "/usr/lib/vst3/ZamVerb.vst3", "--json").json()

@@ -155,7 +155,9 @@ def test_group_by_filters_and_limits(run_cli, pluginary_env):
     assert len(grouped(run_cli, "--limit", "3")) == 3
     text = run_cli("list", "--group-by", "product")
     assert text.exit_code == 0, text.stderr
-    assert len(text.stdout.splitlines()) == 17
+    header, *rows = text.stdout.splitlines()
+    assert header.split("\t") == ["Product", "Name", "Vendor", "Formats", "Plugins"]
+    assert len(rows) == 17
     comp = next(line for line in text.stdout.splitlines()
                 if line.startswith("damienzammit/zamcomp\t"))
     assert comp.split("\t")[3] == ", ".join(sorted(formats))

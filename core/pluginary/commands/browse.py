@@ -13,11 +13,21 @@ import typer
 from .. import hookimpl
 from ..catalogue import Catalogue
 from ..errors import NotFoundError, UsageError
-from ..models import CandidateState, Installation, PluginRecord, Product, SearchQuery, Status
+from ..models import CandidateState, Installation, PluginRecord, Product, Status
 from ..output import emit_fields, emit_json, emit_table
 from ..products import link_products, product_index
+from ..query.tree import Sort
 from ..registry import CommandRegister
-from .common import RECORD_COLUMNS, JsonFlag, record_row, session, wants_json
+from ..search import check_format, find
+from .common import (
+    RECORD_COLUMNS,
+    HiddenFlag,
+    JsonFlag,
+    OffsetOption,
+    record_row,
+    session,
+    wants_json,
+)
 
 #: What ``list --group-by`` accepts.
 GROUP_BY = ("product",)
@@ -43,16 +53,22 @@ class ProductGroup(msgspec.Struct, frozen=True, kw_only=True):
 def register_commands(register: CommandRegister) -> None:
     register("list", list_plugins, help="List the plugins in the catalogue.")
     register("show", show_plugin, help="Show everything known about one plugin.")
-    register("search", search_plugins, help="Full-text search over names, vendors, categories, "
-             "descriptions and parameter names.")
+    register("search", search_plugins, help="Search with the query language: words, "
+             "vendor:, format:, category:, tag:, params>20, OR, NOT... (docs/search.md).")
 
 
 def list_plugins(
     ctx: typer.Context,
+    query: Annotated[list[str] | None, typer.Argument(
+        metavar="[QUERY]", help="Only plugins matching this query (docs/search.md), e.g. "
+        "'vendor:zam category:dynamics'.")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="Only this format.")] = None,
     status: Annotated[str | None, typer.Option(
         "--status", "-s", help="Only this status: " + ", ".join(s.value for s in Status))] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N.")] = None,
+    offset: OffsetOption = 0,
+    sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.NAME,
+    hidden: HiddenFlag = False,
     duplicates: Annotated[bool, typer.Option(
         "--duplicates", help="Only plugins installed more than once, with their "
         "installations.")] = False,
@@ -69,14 +85,22 @@ def list_plugins(
                          hint="choose one of " + ", ".join(GROUP_BY))
     if group_by is not None and duplicates:
         raise UsageError("--group-by and --duplicates cannot be combined", hint="choose one")
-    catalogue = session(ctx).catalogue()
-    records = catalogue.list(format=format, status=status,
-                             limit=None if group_by else limit)
-    if status is not None and status != Status.OK.value:
+    s = session(ctx)
+    catalogue = s.catalogue()
+    if format is not None:
+        check_format(s.pm, catalogue, format)
+    text = " ".join(query or ())
+    paged = not group_by and not duplicates
+    result = find(s.pm, catalogue, text, sort=sort, hidden=hidden,
+                  also=with_filters(format=format, status=status),
+                  parameters=wants_json(ctx, json),
+                  limit=limit if paged else None, offset=offset if paged else 0)
+    records = [h.record for h in result.hits]
+    if status is not None and status != Status.OK.value and not query:
         # Files that failed before they could name a plugin have no record: list them by path.
         records += [unnamed_record(c) for c in catalogue.candidates(format=format).values()
                     if c.plugins == 0 and c.status.value == status]
-        records = records[:limit] if limit and not group_by else records
+        records = records[:limit] if limit and paged else records
     if group_by is not None:
         list_products(catalogue, records, limit, wants_json(ctx, json))
         return
@@ -84,7 +108,7 @@ def list_plugins(
     for install in catalogue.installations():
         installs.setdefault(install.key, []).append(install)
     if duplicates:
-        records = [r for r in records if len(installs.get(r.key, ())) > 1]
+        records = [r for r in records if len(installs.get(r.key, ())) > 1][:limit]
         if wants_json(ctx, json):
             emit_json([{"plugin": r, "installations": installs[r.key]} for r in records])
             return
@@ -93,9 +117,17 @@ def list_plugins(
     elif not records:
         sys.stderr.write("The catalogue has no matching plugins.\n")
     else:
+        shown = f"{len(records)} plugins" if len(records) >= result.total or not paged else (
+            f"{len(records)} of {result.total} plugins")
         emit_table((*RECORD_COLUMNS, "Notes"),
                    [[*record_row(r), installation_notes(installs.get(r.key, []))]
-                    for r in records], title=f"{len(records)} plugins")
+                    for r in records], title=shown)
+
+
+def with_filters(*, format: str | None = None, status: str | None = None) -> list[str]:
+    """The --format and --status options as filters to add to the query."""
+    return ([f'format:"{format}"'] if format is not None else []) + (
+        [f"status:{status}"] if status is not None else [])
 
 
 def show_plugin(
@@ -229,18 +261,33 @@ def find_candidate(catalogue: Catalogue, text: str) -> CandidateState | None:
 
 def search_plugins(
     ctx: typer.Context,
-    text: Annotated[list[str], typer.Argument(help="Words to look for; all must match.")],
+    query: Annotated[list[str], typer.Argument(
+        metavar="QUERY", help="Words and filters, e.g. 'comp vendor:zam -side' "
+        "(docs/search.md).")],
     format: Annotated[str | None, typer.Option("--format", "-f", help="Only this format.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N hits.")] = 50,
+    offset: OffsetOption = 0,
+    sort: Annotated[Sort, typer.Option("--sort", help="Order of the hits.")] = Sort.RELEVANCE,
+    hidden: HiddenFlag = False,
     json: JsonFlag = False,
 ) -> None:
     s = session(ctx)
-    query = SearchQuery(text=" ".join(text), limit=limit, format=format)
-    hits = s.pm.hook.search_catalogue(catalogue=s.catalogue(), query=query) or []
+    text = " ".join(query)
+    if not text.strip():
+        raise UsageError("the search query is empty",
+                         hint="give words or filters, e.g. pluginary search reverb; "
+                              "pluginary list shows everything")
+    if format is not None:
+        check_format(s.pm, s.catalogue(), format)
+    result = find(s.pm, s.catalogue(), text, sort=sort, limit=limit, offset=offset,
+                  hidden=hidden, also=with_filters(format=format),
+                  parameters=wants_json(ctx, json))
     if wants_json(ctx, json):
-        emit_json(hits)
-    elif not hits:
-        sys.stderr.write(f"No plugin matches '{query.text}'.\n")
+        emit_json(result.hits)
+    elif not result.hits:
+        sys.stderr.write(f"No plugin matches '{text}'.\n")
     else:
-        emit_table(RECORD_COLUMNS, [record_row(h.record) for h in hits],
-                   title=f"{len(hits)} hits for '{query.text}'")
+        shown = len(result.hits)
+        title = f"{shown} hits for '{text}'" if shown >= result.total else (
+            f"{offset + 1}-{offset + shown} of {result.total} hits for '{text}'")
+        emit_table(RECORD_COLUMNS, [record_row(h.record) for h in result.hits], title=title)

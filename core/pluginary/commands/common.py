@@ -10,6 +10,9 @@ from ..cli import Session
 from ..models import PluginRecord
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+HiddenFlag = Annotated[bool, typer.Option(
+    "--hidden", help="Include plugins tagged 'hidden' (left out otherwise).")]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip the first N.")]
 
 
 def session(ctx: typer.Context) -> Session:

@@ -27,6 +27,7 @@ import msgspec
 import pluggy
 
 from ..catalogue import Catalogue
+from ..categories import category_map
 from ..errors import NotFoundError
 from ..models import (
     Candidate,
@@ -44,8 +45,7 @@ from ..models import (
     ScanStarted,
     Status,
 )
-from ..products import link_products
-from . import rules
+from . import finish, rules
 from .budget import BudgetPlanner
 from .formats import choose_formats
 from .lock import scan_lock
@@ -401,7 +401,9 @@ class Scan:
                 # Before the scan row closes: a kill in between leaves the scan unfinished, and
                 # its resume links again.
                 changed = bool(self.found or report.missing or report.resumed)
-                report.products = self.link_products(changed)
+                report.products = finish.link(self.catalogue, changed)
+                # Always: a rule or category map added since the last scan applies now.
+                finish.categorise(self.catalogue, category_map(self.pm), self.book)
                 if self.left_for_later:
                     log.info("scan %d keeps %d unfinished jobs of other formats for a later "
                              "scan of those formats", self.scan_id, self.left_for_later)
@@ -415,23 +417,6 @@ class Scan:
             self.emit(ScanFinished(scan_id=self.scan_id, counts=self.counts(),
                                    seconds=report.seconds, interrupted=interrupted))
         return report
-
-    def link_products(self, changed: bool = True) -> int:
-        """Link the whole catalogue's records into products and store them; return how many.
-
-        A scan that wrote no record and marked nothing missing keeps the stored links (reading
-        every record back costs more than the rest of an unchanged rescan), unless there are
-        none yet (a catalogue migrated from before products)."""
-        if not changed:
-            stored = self.catalogue.products()
-            if stored or not self.catalogue.info().plugins:
-                return len(stored)
-        started = time.monotonic()
-        found = link_products(self.catalogue.summaries())
-        moved = self.catalogue.replace_products(found)
-        log.info("linked %d products (%d plugins changed product) in %.3f s", len(found),
-                 moved, time.monotonic() - started)
-        return len(found)
 
     def resume_jobs(self, jobs: Sequence[ScanJob]) -> None:
         """Finish the journal of an interrupted scan: pending jobs as they were, jobs that were

@@ -192,13 +192,13 @@ def ruled_status(decision: Decision) -> Status:
 
 def apply_decision(record: PluginRecord, decision: Decision) -> PluginRecord:
     """A record with what note and override rules say: the note in ``extra["note"]``, an
-    overridden category or role in place of the declared one."""
+    overridden role in place of the declared one. An overridden category does not touch the
+    declared categories: it sets the tree category, at the end of the scan
+    (:func:`pluginary.scan.finish.categorise`), for unchanged plugins too."""
     changes: dict[str, Any] = {}
     if decision.notes:
         changes["extra"] = {**record.extra, "note": " | ".join(
             note_text(p) for p in decision.notes)}
-    if "category" in decision.overrides:
-        changes["categories"] = (decision.overrides["category"][0],)
     if "role" in decision.overrides:
         changes["role"] = Role(decision.overrides["role"][0])
     return msgspec.structs.replace(record, **changes) if changes else record

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pluginary.errors import (
     CatalogueBusyError,
@@ -26,25 +26,19 @@ from pluginary.errors import (
     UsageError,
 )
 from pluginary.models import (
-    Candidate,
-    CandidateState,
     CatalogueInfo,
-    CompatEntry,
     Installation,
     MigrationReport,
     PluginRecord,
     PluginSummary,
     Product,
-    ScanInfo,
-    ScanJob,
-    ScanOutcome,
-    SearchHit,
-    SearchQuery,
 )
 from pluginary.retry import retry
 
-from . import codec, compat, header, journal, queries, scanlock, schema
+from . import codec, header, queries, schema
 from . import products as products_module
+from .catalogue_journal import JournalMethods
+from .catalogue_organise import OrganisationMethods
 from .connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     MINIMUM_SQLITE,
@@ -64,7 +58,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SQLiteCatalogue:
+class SQLiteCatalogue(JournalMethods, OrganisationMethods):
     """A :class:`pluginary.catalogue.Catalogue` stored in one SQLite file.
 
     Open it with :func:`open_sqlite` (or through the ``open_catalogue`` hook). Safe to use from
@@ -361,12 +355,6 @@ class SQLiteCatalogue:
         with self._snapshot() as conn:
             return queries.installations(conn, key)
 
-    @_translated("searching")
-    def search(self, query: SearchQuery) -> builtins.list[SearchHit]:
-        """Full-text search: every term is a prefix, all must match; best (bm25) first."""
-        with self._snapshot() as conn:
-            return queries.search(conn, query)
-
     @_translated("reading")
     def products(self, *, member: str | None = None) -> builtins.list[Product]:
         """The stored products by key, or the one holding the plugin ``member``."""
@@ -422,56 +410,6 @@ class SQLiteCatalogue:
         self._copy_to(destination)
 
     # -- the scan journal (see journal.py) -----------------------------------------------------
-
-    @_translated("reading")
-    def candidates(self, *, format: str | None = None) -> dict[str, CandidateState]:
-        with self._snapshot() as conn:
-            return journal.candidates(conn, format)
-
-    def begin_scan(self, *, formats: Sequence[str], roots: Sequence[str],
-                   options: dict[str, Any]) -> int:
-        return self._write(lambda conn: journal.begin_scan(conn, formats, roots, options))
-
-    @_translated("reading")
-    def unfinished_scan(self) -> ScanInfo | None:
-        with self._snapshot() as conn:
-            return journal.unfinished_scan(conn)
-
-    def add_jobs(self, scan_id: int, jobs: Sequence[tuple[Candidate, tuple[int, ...]]]
-                 ) -> builtins.list[int]:
-        return self._write(lambda conn: journal.add_jobs(conn, scan_id, jobs))
-
-    @_translated("reading")
-    def scan_jobs(self, scan_id: int) -> builtins.list[ScanJob]:
-        with self._snapshot() as conn:
-            return journal.scan_jobs(conn, scan_id)
-
-    def record_outcomes(self, scan_id: int, outcomes: Sequence[ScanOutcome], *,
-                        running: Sequence[int] = ()) -> None:
-        if outcomes or running:
-            self._write(lambda conn: journal.record_outcomes(conn, outcomes, running))
-
-    @_translated("reading")
-    def compat_entries(self) -> builtins.list[CompatEntry]:
-        with self._snapshot() as conn:
-            return compat.entries(conn)
-
-    def merge_compat(self, entries: Sequence[CompatEntry]) -> int:  # the newer outcome wins
-        return self._write(lambda conn: compat.merge(conn, entries), doing="importing")
-
-    def scan_lock(self, *, wait: bool = False) -> contextlib.AbstractContextManager[None]:
-        return scanlock.hold(self.path, wait=wait)  # an OS file lock beside the catalogue
-
-    def mark_missing(self, paths: Sequence[str]) -> int:
-        return self._write(lambda conn: journal.mark_missing(conn, paths)) if paths else 0
-
-    def finish_scan(self, scan_id: int, *, status: str) -> None:
-        self._write(lambda conn: journal.finish_scan(conn, scan_id, status))
-
-    @_translated("reading")
-    def status_counts(self) -> dict[str, dict[str, int]]:
-        with self._snapshot() as conn:
-            return journal.status_counts(conn)
 
     # -- closing -------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ RECORD_COLUMNS = """
     p.format, p.uid, p.name, p.vendor, p.version, p.role, p.categories, p.description,
     p.audio_inputs, p.audio_outputs, p.midi_inputs, p.midi_outputs, p.extra,
     i.file_path, i.bundle_path, i.fp_path, i.fp_size, i.fp_mtime_ns, i.fp_metadata,
-    i.architecture, i.status, i.cause, i.tier, pa.data
+    i.architecture, i.status, i.cause, i.tier, pa.data, p.category, p.category_guessed
 """
 
 #: The installation a record is built from: status ok first, then the most recently written.
@@ -79,6 +79,7 @@ class Rows:
                 _json_encode(r.categories).decode() if r.categories else "[]",
                 r.description, r.audio_inputs, r.audio_outputs, r.midi_inputs, r.midi_outputs,
                 _json_encode(r.extra).decode() if r.extra else "{}", names, now,
+                r.category, int(r.category_guessed),
             ))
             fp = r.fingerprint
             installations.append((
@@ -99,15 +100,20 @@ class Rows:
 UPSERT_PLUGIN = """
     INSERT INTO plugins (format, uid, name, vendor, version, role, categories, description,
                          audio_inputs, audio_outputs, midi_inputs, midi_outputs, extra,
-                         param_names, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         param_names, updated_at, category, category_guessed)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (format, uid) DO UPDATE SET
         name = excluded.name, vendor = excluded.vendor, version = excluded.version,
         role = excluded.role, categories = excluded.categories,
         description = excluded.description, audio_inputs = excluded.audio_inputs,
         audio_outputs = excluded.audio_outputs, midi_inputs = excluded.midi_inputs,
         midi_outputs = excluded.midi_outputs, extra = excluded.extra,
-        param_names = excluded.param_names, updated_at = excluded.updated_at
+        param_names = excluded.param_names, updated_at = excluded.updated_at,
+        -- The tree category is derived over the whole catalogue at the end of each scan
+        -- (pluginary.scan.finish.categorise); a record without one keeps the stored one.
+        category = CASE WHEN excluded.category != '' THEN excluded.category ELSE category END,
+        category_guessed = CASE WHEN excluded.category != '' THEN excluded.category_guessed
+                                ELSE category_guessed END
 """
 
 UPSERT_INSTALLATION = """
@@ -136,7 +142,7 @@ def record_from_row(row: tuple[Any, ...] | Any) -> PluginRecord:
     """Rebuild a record from a row of :data:`RECORD_COLUMNS`."""
     (fmt, uid, name, vendor, version, role, categories, description, ai, ao, mi, mo, extra,
      file_path, bundle_path, fp_path, fp_size, fp_mtime, fp_meta, arch, status, cause, tier,
-     data) = row
+     data, category, guessed) = row
     return PluginRecord(
         format=fmt, uid=uid, name=name, vendor=vendor, version=version, role=Role(role),
         categories=decode_categories(categories),
@@ -148,4 +154,5 @@ def record_from_row(row: tuple[Any, ...] | Any) -> PluginRecord:
         architecture=arch or "", status=Status(status or "ok"), cause=cause or "",
         tier=tier or 0,
         extra=_extra_decoder.decode(extra) if extra != "{}" else {},
+        category=category or "", category_guessed=bool(guessed),
     )

@@ -13,23 +13,14 @@ from pluginary.models import (
     Installation,
     PluginRecord,
     PluginSummary,
-    SearchHit,
-    SearchQuery,
+    Role,
     Status,
 )
 
 from . import codec, schema
 
-#: bm25 weights, in :data:`schema.FTS_COLUMNS` order: a name hit counts most.
-SEARCH_WEIGHTS = (10.0, 4.0, 3.0, 1.0, 0.5)
 #: How many candidates an ambiguous key prefix error lists.
 MAX_CANDIDATES = 10
-
-
-def fts_query(text: str) -> str:
-    """``text`` as an FTS5 query that cannot be a syntax error: each term a quoted prefix."""
-    terms = text.replace("\x00", " ").split()  # SQLite would cut the query at a NUL
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
 
 
 def _like_escape(value: str) -> str:
@@ -100,12 +91,15 @@ def summaries(conn: sqlite3.Connection) -> list[PluginSummary]:
                 fingerprint=None if fp_path is None else Fingerprint(
                     path=fp_path, size=fp_size, mtime_ns=fp_mtime, metadata=fp_meta or ""),
                 status=Status(status or "ok"), version=version or "",
-                categories=codec.decode_categories(categories))
+                categories=codec.decode_categories(categories), role=Role(role),
+                audio_inputs=ins, audio_outputs=outs, category=category,
+                category_guessed=bool(guessed))
             for (fmt, uid, name, vendor, path, fp_path, fp_size, fp_mtime, fp_meta, status,
-                 version, categories) in conn.execute(
+                 version, categories, role, ins, outs, category, guessed) in conn.execute(
                 "SELECT p.format, p.uid, p.name, p.vendor, i.path, i.fp_path, i.fp_size, "
                 "i.fp_mtime_ns, i.fp_metadata, i.status, "
-                "coalesce(nullif(i.version, ''), p.version), p.categories FROM plugins p "
+                "coalesce(nullif(i.version, ''), p.version), p.categories, p.role, p.audio_inputs, "
+                "p.audio_outputs, p.category, p.category_guessed FROM plugins p "
                 "LEFT JOIN installations i ON i.plugin_id = p.id "
                 "ORDER BY p.format, p.uid, i.path")]
 
@@ -123,31 +117,6 @@ def installations(conn: sqlite3.Connection, key: str | None) -> list[Installatio
     return [Installation(key=k, path=path, version=version, status=Status(status),
                          cause=cause, tier=tier, architecture=arch)
             for k, path, version, status, cause, tier, arch in conn.execute(sql, args)]
-
-
-def search(conn: sqlite3.Connection, query: SearchQuery) -> list[SearchHit]:
-    """Full-text search: every term is a prefix, all must match; best (bm25) first."""
-    match = fts_query(query.text)
-    if not match:
-        raise UsageError("the search text is empty",
-                         hint="give at least one word, e.g. pluginary search reverb")
-    weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-    # Rank and limit inside the FTS index first, then join only the hits that are returned:
-    # joining installations and parameter blobs for every match before the LIMIT costs more
-    # than the search itself on a broad query ("a", "reverb").
-    ranked = (f"SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score FROM plugins_fts "
-              "WHERE plugins_fts MATCH ?")
-    args: list[Any] = [match]
-    if query.format is not None:
-        ranked += " AND rowid IN (SELECT id FROM plugins WHERE format = ?)"
-        args.append(query.format)
-    ranked += " ORDER BY score LIMIT ?"
-    args.append(max(0, query.limit))
-    sql = (f"WITH ranked AS ({ranked}) SELECT {codec.RECORD_COLUMNS}, ranked.score "
-           f"FROM ranked JOIN plugins p ON p.id = ranked.id {codec.BEST_INSTALLATION} "
-           "ORDER BY ranked.score, p.name COLLATE NOCASE")
-    return [SearchHit(record=codec.record_from_row(r[:-1]), score=-float(r[-1]))
-            for r in conn.execute(sql, args).fetchall()]
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:

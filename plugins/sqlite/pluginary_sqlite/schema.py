@@ -21,19 +21,55 @@ Version 4: products. ``products`` holds one row per product (its content-derived
 name and vendor, and what linked it); ``plugins.product`` names the product of each plugin. The
 core computes the links (``pluginary.products``) and the scan engine stores them at the end of
 every scan; a migrated catalogue has none until its next scan.
+
+Version 5: the compatibility database (``compat``).
+
+Version 6: search and organisation. ``plugins.category`` holds the tree category derived from
+the raw categories (computed for existing rows by the migration itself), the word index gains it,
+``plugins_trigram`` indexes names and vendors by trigrams for substring search, and ``tags``,
+``collections``, ``collection_members`` and ``saved_searches`` keep the user's organisation.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-#: The FTS5 columns, in order; search weights in catalogue.py follow this order.
-FTS_COLUMNS = ("name", "vendor", "categories", "description", "param_names")
+from pluginary.categories import CategoryMap
 
-_FTS_VALUES_NEW = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
-_FTS_VALUES_OLD = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
-_FTS_LIST = ", ".join(FTS_COLUMNS)
+from .codec import decode_categories
+
+#: One migration step: an SQL statement, or a function for what SQL cannot do alone.
+Step = str | Callable[[sqlite3.Connection], None]
+
+#: The FTS5 columns of versions 1-5. Frozen: the DDL of a released version never changes.
+_V1_FTS_COLUMNS = ("name", "vendor", "categories", "description", "param_names")
+#: The FTS5 columns now (version 6 added the tree category), in order; the search weights in
+#: search.py follow this order.
+FTS_COLUMNS = (*_V1_FTS_COLUMNS, "category")
+
+
+def _fts_ddl(table: str, columns: Sequence[str], options: str) -> tuple[str, ...]:
+    """An external-content FTS5 index over ``plugins`` and the triggers that keep it in step."""
+    listed = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    return (
+        f"CREATE VIRTUAL TABLE {table} USING fts5 ({listed}, content = 'plugins', "
+        f"content_rowid = 'id', {options})",
+        f"CREATE TRIGGER {table}_insert AFTER INSERT ON plugins BEGIN "
+        f"INSERT INTO {table} (rowid, {listed}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {table}_delete AFTER DELETE ON plugins BEGIN "
+        f"INSERT INTO {table} ({table}, rowid, {listed}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER {table}_update AFTER UPDATE OF {listed} ON plugins BEGIN "
+        f"INSERT INTO {table} ({table}, rowid, {listed}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {table} (rowid, {listed}) VALUES (new.id, {new}); END",
+    )
+
+
+_FTS_VALUES_NEW = ", ".join(f"new.{c}" for c in _V1_FTS_COLUMNS)
+_FTS_VALUES_OLD = ", ".join(f"old.{c}" for c in _V1_FTS_COLUMNS)
+_FTS_LIST = ", ".join(_V1_FTS_COLUMNS)
 
 V1: tuple[str, ...] = (
     """
@@ -228,8 +264,89 @@ V5: tuple[str, ...] = (
     "CREATE INDEX compat_status ON compat (status)",
 )
 
+
+
+def _derive_categories(conn: sqlite3.Connection) -> None:
+    """Give every stored plugin its tree category from the built-in map (the scan engine
+    re-derives with the extensions' maps and the rules at the end of the next scan)."""
+    tree = CategoryMap.builtin()
+    rows = conn.execute("SELECT id, format, name, categories, role, audio_inputs, "
+                        "audio_outputs FROM plugins").fetchall()
+    updates = []
+    for row_id, fmt, name, categories, role, ins, outs in rows:
+        derived = tree.derive(format=fmt, name=name, categories=decode_categories(categories),
+                              role=role, audio_inputs=ins, audio_outputs=outs)
+        updates.append((derived.path, int(derived.guessed), row_id))
+    conn.executemany("UPDATE plugins SET category = ?, category_guessed = ? WHERE id = ?",
+                     updates)
+
+
+V6: tuple[Step, ...] = (
+    # The tree category (pluginary.categories), derived from the raw categories and stored
+    # for search; the raw ones stay as declared.
+    "ALTER TABLE plugins ADD COLUMN category TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE plugins ADD COLUMN category_guessed INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX plugins_category ON plugins (category)",
+    # A narrow copy of what filters and listings read, in listing order: a search scans this
+    # (about 60 bytes a plugin) instead of the wide rows with their parameter names, and a
+    # listing by name needs no sort.
+    """
+    CREATE INDEX plugins_browse ON plugins (name COLLATE NOCASE, vendor COLLATE NOCASE, format,
+        uid, role, category, audio_inputs, audio_outputs, product)
+    """,
+    "CREATE INDEX parameters_count ON parameters (count)",
+    "CREATE INDEX installations_status_plugin ON installations (status, plugin_id)",
+    # The word index gains the tree category ("reverb" finds Effect/Reverb): rebuilt.
+    "DROP TRIGGER plugins_fts_insert",
+    "DROP TRIGGER plugins_fts_delete",
+    "DROP TRIGGER plugins_fts_update",
+    "DROP TABLE plugins_fts",
+    *_fts_ddl("plugins_fts", FTS_COLUMNS,
+              "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"),
+    # Substrings of names and vendors ("verb" finds ZamVerb) through a trigram index.
+    *_fts_ddl("plugins_trigram", ("name", "vendor"), "tokenize = 'trigram'"),
+    # The user's organisation, keyed by identities (format:uid, product:<key>, names), never
+    # by row ids: it outlives the plugin rows it names.
+    """
+    CREATE TABLE tags (
+        tag      TEXT NOT NULL,                     -- case-folded
+        target   TEXT NOT NULL,                     -- format:uid, or product:<product key>
+        added_at REAL NOT NULL,
+        PRIMARY KEY (tag, target)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX tags_target ON tags (target)",
+    """
+    CREATE TABLE saved_searches (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        query      TEXT NOT NULL,
+        created_at REAL NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE collections (
+        name       TEXT PRIMARY KEY COLLATE NOCASE, -- 'Mixing' or 'Mixing/Bus'
+        saved      TEXT NOT NULL DEFAULT '',        -- smart: the saved search defining it
+        created_at REAL NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE collection_members (
+        collection TEXT NOT NULL COLLATE NOCASE
+                   REFERENCES collections (name) ON UPDATE CASCADE ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        member     TEXT NOT NULL,                   -- format:uid
+        PRIMARY KEY (collection, member)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX collection_members_member ON collection_members (member)",
+    "INSERT INTO plugins_fts (plugins_fts) VALUES ('rebuild')",
+    _derive_categories,
+    "INSERT INTO plugins_trigram (plugins_trigram) VALUES ('rebuild')",
+)
+
 #: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5)
+MIGRATIONS: tuple[Sequence[Step], ...] = (V1, V2, V3, V4, V5, V6)
 CURRENT_VERSION = len(MIGRATIONS)
 
 
@@ -259,8 +376,11 @@ def apply_migrations(conn: sqlite3.Connection, target: int = CURRENT_VERSION) ->
             if user_version(conn) != version:
                 conn.execute("ROLLBACK")
                 continue
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

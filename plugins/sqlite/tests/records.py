@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
-from pluginary.models import Fingerprint, Parameter, PluginRecord, Role, Status
+from pluginary.models import (
+    Fingerprint,
+    Parameter,
+    PluginRecord,
+    Role,
+    SearchHit,
+    SearchQuery,
+    Status,
+)
 
 VENDORS = ("FabFilter", "Valhalla DSP", "u-he", "Xfer Records", "Native Instruments",
            "Arturia", "Calf Studio Gear", "LSP", "x42", "Surge Synth Team", "Airwindows",
@@ -66,3 +75,16 @@ def make_record(i: int, *, n_params: int | None = None, rng: random.Random | Non
 
 def make_records(n: int, start: int = 0, **kwargs: object) -> list[PluginRecord]:
     return [make_record(i, **kwargs) for i in range(start, start + n)]  # type: ignore[arg-type]
+
+
+def hits(catalogue: Any, text: str, *, format: str | None = None, limit: int | None = 50,
+         **options: Any) -> list[SearchHit]:
+    """Search ``catalogue`` for ``text`` in the query language, as the core hands it over (a
+    parsed tree; nothing here needs resolving), and return the hits."""
+    from pluginary.query.parser import parse
+
+    query = f"({text}) format:{format}" if format is not None and text.strip() else (
+        f"format:{format}" if format is not None else text)
+    result = catalogue.search(SearchQuery(text=query, root=parse(query), limit=limit,
+                                          **options))
+    return list(result.hits)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import open_db
-from records import make_record, make_records
+from records import hits, make_record, make_records
 
 from pluginary.catalogue import Catalogue, open_catalogue
 from pluginary.errors import NotFoundError, UsageError
@@ -17,7 +18,6 @@ from pluginary.models import (
     Parameter,
     PluginRecord,
     Role,
-    SearchQuery,
     Status,
 )
 from pluginary_sqlite import CURRENT_VERSION, SQLiteCatalogue, open_sqlite
@@ -92,7 +92,9 @@ def test_round_trip_every_field(catalogue: SQLiteCatalogue) -> None:
     assert catalogue.get(FULL.key) == FULL
     assert catalogue.get(minimal.key) == minimal
     assert catalogue.list() == [minimal, FULL]
-    assert [h.record for h in catalogue.search(SearchQuery(text="pro-q"))] == [FULL]
+    assert [h.record for h in hits(catalogue, "pro-q", parameters=True)] == [FULL]
+    assert [h.record for h in hits(catalogue, "pro-q")] == [
+        msgspec.structs.replace(FULL, parameters=())]  # a listing does not unpack them
 
 
 def test_rescan_updates_and_never_duplicates(catalogue: SQLiteCatalogue) -> None:
@@ -100,7 +102,7 @@ def test_rescan_updates_and_never_duplicates(catalogue: SQLiteCatalogue) -> None
     catalogue.upsert(records)
     catalogue.upsert(records)
     catalogue.upsert([make_record(7, description="a quokka in the mix")])
-    assert [h.record.key for h in catalogue.search(SearchQuery(text="quokka"))] \
+    assert [h.record.key for h in hits(catalogue, "quokka")] \
         == [records[7].key]
     changed = make_record(7, description="now xylophonic")
     catalogue.upsert([changed])
@@ -110,8 +112,8 @@ def test_rescan_updates_and_never_duplicates(catalogue: SQLiteCatalogue) -> None
     assert info.parameters == sum(len(r.parameters) for r in records)
     assert catalogue.get(changed.key) == changed
     # the FTS index followed both updates (triggers)
-    assert catalogue.search(SearchQuery(text="quokka")) == []
-    assert [h.record.key for h in catalogue.search(SearchQuery(text="xylophonic"))] \
+    assert hits(catalogue, "quokka") == []
+    assert [h.record.key for h in hits(catalogue, "xylophonic")] \
         == [changed.key]
     assert catalogue.check() == []
 
@@ -184,35 +186,43 @@ def test_list_filters_and_order(catalogue: SQLiteCatalogue) -> None:
     "NEAR(a b, 3)", "name:reverb",
 ])
 def test_search_never_raises_fts_syntax_errors(catalogue: SQLiteCatalogue, text: str) -> None:
+    """Whatever the text, the answer is hits or a located query error: never SQLite's."""
     catalogue.upsert(make_records(20))
-    hits = catalogue.search(SearchQuery(text=text))
-    assert isinstance(hits, list)
+    try:
+        found = hits(catalogue, text)
+    except UsageError as exc:
+        assert " at 1:" in exc.message, exc.message
+    else:
+        assert isinstance(found, list)
     assert catalogue.info().plugins == 20
 
 
 def test_search_ranking_filters_and_limit(catalogue: SQLiteCatalogue) -> None:
     records = make_records(80)
     catalogue.upsert(records)
-    hits = catalogue.search(SearchQuery(text="reverb"))
-    assert hits and all("Reverb" in h.record.categories for h in hits)
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    found = hits(catalogue, "reverb")
+    assert found and all("Reverb" in h.record.categories for h in found)
+    # Plugins whose name holds the word come first; the others by bm25, best first.
+    named = [h for h in found if "reverb" in h.record.name.casefold()]
+    assert found[:len(named)] == named
+    rest = [h.score for h in found[len(named):]]
+    assert rest == sorted(rest, reverse=True)
     # prefix match, several terms (all must match), parameter names, vendor
-    assert catalogue.search(SearchQuery(text="rever fabf"))
+    assert hits(catalogue, "rever fabf")
     assert all(h.record.vendor == "FabFilter"
-               for h in catalogue.search(SearchQuery(text="rever fabf")))
-    assert {h.record.key for h in catalogue.search(SearchQuery(text="pre-delay", limit=100))} \
+               for h in hits(catalogue, "rever fabf"))
+    assert {h.record.key for h in hits(catalogue, "pre-delay", limit=100)} \
         == {r.key for r in records if any(p.name == "Pre-Delay" for p in r.parameters)}
-    only_clap = catalogue.search(SearchQuery(text="synth", format="clap", limit=100))
+    only_clap = hits(catalogue, "synth", format="clap", limit=100)
     assert only_clap and {h.record.format for h in only_clap} == {"clap"}
-    assert len(catalogue.search(SearchQuery(text="synth", limit=3))) == 3
+    assert len(hits(catalogue, "synth", limit=3)) == 3
     # a name hit outranks a description-only hit
     catalogue.upsert([PluginRecord(format="clap", uid="x.desc", name="Plain",
                                    description="sounds like a zebra"),
                       PluginRecord(format="clap", uid="x.name", name="Zebra 2")])
-    assert catalogue.search(SearchQuery(text="zebra"))[0].record.uid == "x.name"
-    for empty in ("", "   ", "\n\t"):
-        with pytest.raises(UsageError):
-            catalogue.search(SearchQuery(text=empty))
+    assert hits(catalogue, "zebra")[0].record.uid == "x.name"
+    for empty in ("", "   ", "\n\t"):  # an empty query is every plugin
+        assert len(hits(catalogue, empty, limit=None)) == catalogue.info().plugins
 
 
 def test_info_counts_scans_and_size(catalogue: SQLiteCatalogue, db_path: Path) -> None:

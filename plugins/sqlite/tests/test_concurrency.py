@@ -6,9 +6,7 @@ import threading
 from pathlib import Path
 
 from conftest import open_db
-from records import make_records
-
-from pluginary.models import SearchQuery
+from records import hits, make_records
 
 BATCH = 100
 TOTAL = 5000
@@ -28,14 +26,14 @@ def test_readers_see_consistent_snapshots_while_the_writer_upserts(tmp_path: Pat
         try:
             while not done.is_set():
                 text = queries[(i + n) % len(queries)]
-                hits = catalogue.search(SearchQuery(text=text, limit=TOTAL))
+                found = hits(catalogue, text, limit=TOTAL)
                 info = catalogue.info()
-                observations.append((text, len(hits), info.plugins))
+                observations.append((text, len(found), info.plugins))
                 # one read transaction: the plugin and parameter counts agree
                 assert info.parameters == 3 * info.plugins, info
                 assert info.plugins % BATCH == 0, info
                 if text == "batchmark":
-                    assert len(hits) % BATCH == 0, len(hits)
+                    assert len(found) % BATCH == 0, len(found)
                 i += 1
         except BaseException as exc:  # collected and re-raised in the main thread
             errors.append(exc)
@@ -57,7 +55,7 @@ def test_readers_see_consistent_snapshots_while_the_writer_upserts(tmp_path: Pat
             "readers should have seen intermediate states"
         info = catalogue.info()
         assert (info.plugins, info.parameters) == (TOTAL, 3 * TOTAL)
-        assert len(catalogue.search(SearchQuery(text="batchmark", limit=TOTAL))) == TOTAL
+        assert len(hits(catalogue, "batchmark", limit=TOTAL)) == TOTAL
         assert catalogue.check() == []
     finally:
         catalogue.close()

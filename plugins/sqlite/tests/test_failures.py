@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import open_db, run
-from records import make_record, make_records
+from records import hits, make_record, make_records
 
 from pluginary.errors import (
     CatalogueBusyError,
@@ -27,7 +27,7 @@ from pluginary.errors import (
     PluginaryError,
     StorageError,
 )
-from pluginary.models import PluginRecord, SearchQuery
+from pluginary.models import PluginRecord
 
 
 def assert_one_line_with_hint(exc: PluginaryError) -> None:
@@ -86,7 +86,7 @@ def test_corrupt_pages(tmp_path: Path) -> None:
         try:
             problems = catalogue.check()
             assert problems, "integrity_check must report the damage"
-            for read in (catalogue.list, lambda: catalogue.search(SearchQuery(text="reverb")),
+            for read in (catalogue.list, lambda: hits(catalogue, "reverb"),
                          lambda: catalogue.get("vst3:0"), catalogue.info):
                 with pytest.raises(CatalogueCorruptError) as info:
                     read()
@@ -119,7 +119,7 @@ def test_read_only_file(readonly_file: tuple[Path, list[PluginRecord]]) -> None:
     try:
         assert len(catalogue.list()) == len(records)
         assert catalogue.get(records[0].key) == records[0]
-        assert catalogue.search(SearchQuery(text="reverb"))
+        assert hits(catalogue, "reverb")
         assert catalogue.info().details["writable"] is False
         with pytest.raises(CatalogueReadOnlyError) as info:
             catalogue.upsert([make_record(999)])

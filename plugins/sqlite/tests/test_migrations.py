@@ -9,22 +9,21 @@ from pathlib import Path
 import msgspec
 import pytest
 from conftest import open_db
-from records import make_record, make_records
+from records import hits, make_record, make_records
 
 from pluginary.errors import CatalogueTooNewError, StorageError
 from pluginary.models import (
     CandidateState,
     PluginRecord,
     ScanOutcome,
-    SearchQuery,
     Status,
 )
+from pluginary.organisation import Tagging
 from pluginary.products import link_products
 from pluginary_sqlite import CURRENT_VERSION
 from pluginary_sqlite.codec import (
     UPSERT_INSTALLATION,
     UPSERT_PARAMETERS,
-    UPSERT_PLUGIN,
     Rows,
     pack_parameters,
 )
@@ -74,8 +73,30 @@ def v1_records() -> list[PluginRecord]:
     return records
 
 
-def test_current_version_is_five() -> None:
-    assert CURRENT_VERSION == 5
+#: How versions 2-5 wrote a plugin row (version 6 added the tree category): frozen here, as
+#: the migrations are, so the old files are built the way the old code built them.
+V5_UPSERT_PLUGIN = """
+    INSERT INTO plugins (format, uid, name, vendor, version, role, categories, description,
+                         audio_inputs, audio_outputs, midi_inputs, midi_outputs, extra,
+                         param_names, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def v5_plugin_rows(rows: Rows) -> list[tuple[object, ...]]:
+    return [row[:-2] for row in rows.plugins]  # without category, category_guessed
+
+
+def as_written(record: PluginRecord | None) -> PluginRecord | None:
+    """A record read back from a migrated file, without the tree category the migration
+    derived (the records written before had none)."""
+    if record is None:
+        return None
+    return msgspec.structs.replace(record, category="", category_guessed=False)
+
+
+def test_current_version_is_six() -> None:
+    assert CURRENT_VERSION == 6
 
 
 def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
@@ -92,9 +113,9 @@ def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
         assert info.scans == 1
         assert info.parameters == sum(len(r.parameters) for r in records)
         for r in records:
-            assert catalogue.get(r.key) == r
+            assert as_written(catalogue.get(r.key)) == r
         assert catalogue.list() == sorted(catalogue.list(), key=lambda r: r.name.casefold())
-        assert {h.record.key for h in catalogue.search(SearchQuery(text="reverb", limit=100))} \
+        assert {h.record.key for h in hits(catalogue, "reverb", limit=100)} \
             == {r.key for r in records if "Reverb" in r.categories}
         assert catalogue.check() == []
         report = catalogue.migrate()
@@ -185,7 +206,7 @@ def build_v2(path: Path, records: list[PluginRecord]) -> None:
         assert apply_migrations(conn, target=2) == (0, 2)
         rows = Rows(records)
         conn.execute("BEGIN")
-        conn.executemany(UPSERT_PLUGIN, rows.plugins)
+        conn.executemany(V5_UPSERT_PLUGIN, v5_plugin_rows(rows))
         # The v2 code's installation insert: no version column yet.
         conn.executemany(
             "INSERT INTO installations (plugin_id, path, file_path, bundle_path, fp_path, "
@@ -211,7 +232,7 @@ def test_v2_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
     try:
         assert catalogue.info().schema_version == CURRENT_VERSION
         for r in records:
-            assert catalogue.get(r.key) == r
+            assert as_written(catalogue.get(r.key)) == r
         report = catalogue.migrate()
         assert (report.from_version, report.to_version) == (2, CURRENT_VERSION)
         assert report.backup_path == str(tmp_path / "v2.db.v2.bak")
@@ -232,7 +253,7 @@ def build_v3(path: Path, records: list[PluginRecord]) -> None:
         assert apply_migrations(conn, target=3) == (0, 3)
         rows = Rows(records)
         conn.execute("BEGIN")
-        conn.executemany(UPSERT_PLUGIN, rows.plugins)
+        conn.executemany(V5_UPSERT_PLUGIN, v5_plugin_rows(rows))
         conn.executemany(UPSERT_INSTALLATION, rows.installations)
         conn.executemany(UPSERT_PARAMETERS, rows.parameters)
         conn.execute("INSERT INTO scans (started_at, finished_at, status) "
@@ -265,7 +286,7 @@ def test_v3_catalogue_opens_migrated_and_links_products(tmp_path: Path) -> None:
         assert (report.from_version, report.to_version) == (3, CURRENT_VERSION)
         assert report.backup_path == str(tmp_path / "v3.db.v3.bak")
         for r in records:
-            assert catalogue.get(r.key) == r
+            assert as_written(catalogue.get(r.key)) == r
         # the journal survived, and no product exists until something links them
         assert catalogue.candidates()["/usr/lib/ladspa/delay.so"].status == Status.OK
         assert catalogue.info().scans == 1
@@ -290,3 +311,48 @@ def test_v3_catalogue_opens_migrated_and_links_products(tmp_path: Path) -> None:
         assert backup.execute("SELECT count(*) FROM plugins").fetchone()[0] == len(records)
     finally:
         backup.close()
+
+
+def test_v4_catalogue_opens_migrated_with_categories_search_and_organisation(
+        tmp_path: Path) -> None:
+    """Version 6 (search and organisation) on a file the version-4 code wrote: the tree
+    category is derived by the migration itself, the word index gains it, the trigram index is
+    built for existing rows, and the organisation tables take tags at once."""
+    path = tmp_path / "v4.db"
+    zam = [PluginRecord(format="vst3", uid="2046504473616C63504D435A00000000", name="ZamComp",
+                        vendor="Damien Zammit", categories=("Fx", "Dynamics", "Mono"),
+                        bundle_path="/usr/lib/vst3/ZamComp.vst3"),
+           PluginRecord(format="lv2", uid="urn:zamaudio:ZamVerb", name="ZamVerb",
+                        vendor="Damien Zammit", categories=("Reverb Plugin",),
+                        bundle_path="/usr/lib/lv2/ZamVerb.lv2")]
+    records = v1_records() + zam
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert apply_migrations(conn, target=4) == (0, 4)
+        rows = Rows(records)
+        conn.execute("BEGIN")
+        conn.executemany(V5_UPSERT_PLUGIN, v5_plugin_rows(rows))
+        conn.executemany(UPSERT_INSTALLATION, rows.installations)
+        conn.executemany(UPSERT_PARAMETERS, rows.parameters)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    catalogue = open_db(path, create=False)
+    try:
+        report = catalogue.migrate()
+        assert (report.from_version, report.to_version) == (4, CURRENT_VERSION)
+        for r in records:
+            assert as_written(catalogue.get(r.key)) == r
+        comp = catalogue.get(zam[0].key)
+        verb = catalogue.get(zam[1].key)
+        assert comp is not None and comp.category.startswith("Effect/Dynamics")
+        assert verb is not None and verb.category == "Effect/Reverb"
+        # a substring through the trigram index built by the migration
+        assert [h.record.name for h in hits(catalogue, "verb vendor:zammit")] == ["ZamVerb"]
+        # the tree category is searchable as words
+        assert verb.key in {h.record.key for h in hits(catalogue, "effect reverb", limit=None)}
+        catalogue.add_tags([Tagging(tag="favourite", target=comp.key)])
+        assert [h.record.key for h in hits(catalogue, "tag:favourite")] == [comp.key]
+        assert catalogue.check() == []
+    finally:
+        catalogue.close()

@@ -1,0 +1,388 @@
+"""``pluginary tag``, ``collection``, ``saved`` and ``organise``: the user's organisation.
+
+Wherever a plugin ID is expected, a query works too (``tag add favourite 'vendor:zam comp'``);
+above :data:`CONFIRM_ABOVE` matches it asks first (``--yes`` skips that). Everything is keyed by
+``format:uid`` (or ``product:<key>`` for a tag on every format of a product), never a row id.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+import typer
+
+from .. import hookimpl
+from ..cli import Session
+from ..errors import NotFoundError, UsageError
+from ..organisation import (
+    PRODUCT_PREFIX,
+    SCHEMA,
+    VERSION,
+    Collection,
+    Organisation,
+    SavedSearch,
+    Tagging,
+    collection_name,
+    saved_name,
+    tag_name,
+)
+from ..output import emit_json, emit_table
+from ..query.tree import Sort
+from ..registry import CommandRegister
+from ..search import find, known_formats, prepare
+from .common import RECORD_COLUMNS, JsonFlag, record_row, session, wants_json
+
+#: A query that matches more plugins than this asks before tagging or adding them.
+CONFIRM_ABOVE = 20
+
+tag_app = typer.Typer(no_args_is_help=True)
+collection_app = typer.Typer(no_args_is_help=True)
+saved_app = typer.Typer(no_args_is_help=True)
+organise_app = typer.Typer(no_args_is_help=True)
+
+Targets = Annotated[list[str], typer.Argument(
+    metavar="ID_OR_QUERY...", help="Plugin IDs (format:uid), product:<key>, or a query.")]
+YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask when a query matches "
+                                       f"more than {CONFIRM_ABOVE} plugins.")]
+
+
+@hookimpl
+def register_commands(register: CommandRegister) -> None:
+    register("tag", tag_app, help="Tag plugins (favourite, hidden, anything): add, rm, list.")
+    register("collection", collection_app, help="Named, ordered collections of plugins, "
+             "static or smart: create, add, rm, show, list, delete, rename.")
+    register("saved", saved_app, help="Saved searches: create, list, run, delete.")
+    register("organise", organise_app, help="Back up or move tags, collections and saved "
+             "searches: export, import.")
+
+
+def targets(s: Session, words: list[str], *, yes: bool, doing: str,
+            products: bool = True) -> list[str]:
+    """The plugin keys (or product targets) that ``words`` name: one ID, or a query."""
+    catalogue = s.catalogue()
+    text = " ".join(words).strip()
+    if not text:
+        raise UsageError("name at least one plugin", hint="an ID such as vst3:… or a query "
+                         "such as 'vendor:zam comp'")
+    if len(words) == 1 and text.startswith(PRODUCT_PREFIX):
+        if not products:
+            raise UsageError("a collection holds plugins, not products",
+                             hint=f"name the plugins, e.g. 'product:{text[8:]}' as a query: "
+                                  f"'product:\"{text[8:]}\"'")
+        key = text[len(PRODUCT_PREFIX):]
+        if not catalogue.products() or key not in {p.key for p in catalogue.products()}:
+            raise NotFoundError(f"no product '{key}' in the catalogue",
+                                hint="see pluginary list --group-by product")
+        return [text]
+    fmt = text.split(":", 1)[0]
+    if len(words) == 1 and fmt in known_formats(s.pm, catalogue):
+        record = catalogue.get(text)
+        if record is not None:
+            return [record.key]
+    hits = find(s.pm, catalogue, text, sort=Sort.NAME, limit=None, hidden=True).hits
+    if not hits:
+        raise NotFoundError(f"no plugin matches '{text}'",
+                            hint="check it with pluginary search")
+    if len(hits) > CONFIRM_ABOVE and not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"'{text}' matches {len(hits)} plugins; {doing} all of them?",
+                             hint="add --yes to confirm, or narrow the query")
+        typer.confirm(f"'{text}' matches {len(hits)} plugins; {doing} all of them?", abort=True)
+    return [h.record.key for h in hits]
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+
+@tag_app.command("add")
+def tag_add(ctx: typer.Context, tag: Annotated[str, typer.Argument(help="The tag.")],
+            target: Targets, yes: YesFlag = False) -> None:
+    """Tag plugins; 'favourite' marks favourites, 'hidden' hides from listings and exports."""
+    s, name = session(ctx), tag_name(tag)
+    keys = targets(s, target, yes=yes, doing=f"tag '{name}'")
+    added = s.catalogue().add_tags([Tagging(tag=name, target=k) for k in keys])
+    sys.stdout.write(f"tagged {len(keys)} with '{name}' ({added} new)\n")
+
+
+@tag_app.command("rm")
+def tag_rm(ctx: typer.Context, tag: Annotated[str, typer.Argument(help="The tag.")],
+           target: Targets, yes: YesFlag = False) -> None:
+    """Remove a tag from plugins (or from a product)."""
+    s, name = session(ctx), tag_name(tag)
+    keys = targets(s, target, yes=yes, doing=f"untag '{name}'")
+    removed = s.catalogue().remove_tags([Tagging(tag=name, target=k) for k in keys])
+    sys.stdout.write(f"removed '{name}' from {removed} of {len(keys)}\n")
+
+
+@tag_app.command("list")
+def tag_list(ctx: typer.Context, tag: Annotated[str | None, typer.Argument(
+        help="Show what carries this tag.")] = None, json: JsonFlag = False) -> None:
+    """Every tag with how many targets carry it; with TAG, its targets."""
+    tags = session(ctx).catalogue().organisation().tags
+    if tag is not None:
+        name = tag_name(tag)
+        found = [t.target for t in tags if t.tag == name]
+        if wants_json(ctx, json):
+            emit_json(found)
+        elif not found:
+            sys.stderr.write(f"Nothing is tagged '{name}'.\n")
+        else:
+            emit_table(("Target",), [(t,) for t in found], title=f"tagged '{name}'")
+        return
+    counts: dict[str, int] = {}
+    for t in tags:
+        counts[t.tag] = counts.get(t.tag, 0) + 1
+    if wants_json(ctx, json):
+        emit_json(counts)
+    elif not counts:
+        sys.stderr.write("No tags yet: pluginary tag add favourite ID_OR_QUERY\n")
+    else:
+        emit_table(("Tag", "Targets"), sorted(counts.items()), title=f"{len(counts)} tags")
+
+
+# -- collections -----------------------------------------------------------------------------
+
+
+def _collection(s: Session, name: str) -> Collection:
+    wanted = collection_name(name).casefold()
+    for c in s.catalogue().organisation().collections:
+        if c.name.casefold() == wanted:
+            return c
+    raise NotFoundError(f"no collection '{name}'", hint="see pluginary collection list")
+
+
+@collection_app.command("create")
+def collection_create(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="Name, or Parent/Child.")],
+    saved: Annotated[str | None, typer.Option(
+        "--saved", help="Make it smart: defined by this saved search.")] = None,
+) -> None:
+    """Create an empty collection, or a smart one defined by a saved search."""
+    s, name = session(ctx), collection_name(name)
+    catalogue = s.catalogue()
+    existing = {c.name.casefold() for c in catalogue.organisation().collections}
+    if name.casefold() in existing:
+        raise UsageError(f"a collection '{name}' exists already", hint="choose another name")
+    if "/" in name and name.split("/")[0].casefold() not in existing:
+        catalogue.put_collection(Collection(name=name.split("/")[0]))
+    if saved is not None:
+        prepare(s.pm, catalogue, f"saved:{saved_name(saved)}")  # it exists and resolves
+    catalogue.put_collection(Collection(name=name, saved=saved or ""))
+    sys.stdout.write(f"created collection '{name}'" + (f" (smart: saved:{saved})" if saved
+                                                        else "") + "\n")
+
+
+@collection_app.command("add")
+def collection_add(ctx: typer.Context, name: Annotated[str, typer.Argument()],
+                   target: Targets, yes: YesFlag = False) -> None:
+    """Add plugins at the end of a collection (those already in it stay where they are)."""
+    s = session(ctx)
+    collection = _smartless(_collection(s, name))
+    keys = targets(s, target, yes=yes, doing=f"add to '{collection.name}'", products=False)
+    new = [k for k in dict.fromkeys(keys) if k not in collection.members]
+    s.catalogue().put_collection(msgspec.structs.replace(
+        collection, members=(*collection.members, *new)))
+    sys.stdout.write(f"added {len(new)} to '{collection.name}' "
+                     f"({len(collection.members) + len(new)} in all)\n")
+
+
+@collection_app.command("rm")
+def collection_rm(ctx: typer.Context, name: Annotated[str, typer.Argument()],
+                  target: Targets, yes: YesFlag = False) -> None:
+    """Remove plugins from a collection."""
+    s = session(ctx)
+    collection = _smartless(_collection(s, name))
+    gone = set(targets(s, target, yes=yes, doing=f"remove from '{collection.name}'",
+                       products=False))
+    kept = tuple(m for m in collection.members if m not in gone)
+    s.catalogue().put_collection(msgspec.structs.replace(collection, members=kept))
+    sys.stdout.write(f"removed {len(collection.members) - len(kept)} from "
+                     f"'{collection.name}'\n")
+
+
+def _smartless(collection: Collection) -> Collection:
+    if collection.saved:
+        raise UsageError(f"'{collection.name}' is smart (saved:{collection.saved}); its "
+                         "plugins come from the saved search",
+                         hint=f"change it with pluginary saved create {collection.saved} QUERY")
+    return collection
+
+
+@collection_app.command("show")
+def collection_show(ctx: typer.Context, name: Annotated[str, typer.Argument()],
+                    json: JsonFlag = False) -> None:
+    """The plugins of a collection, in its order (a smart one evaluated now)."""
+    s = session(ctx)
+    collection = _collection(s, name)
+    result = find(s.pm, s.catalogue(), f'collection:"{collection.name}"', sort=Sort.NAME,
+                  limit=None, hidden=True, parameters=wants_json(ctx, json))
+    records = {h.record.key: h.record for h in result.hits}
+    order = [k for k in collection.members if k in records] + sorted(
+        set(records) - set(collection.members), key=lambda k: records[k].name.casefold())
+    missing = [k for k in collection.members if k not in records]
+    if wants_json(ctx, json):
+        emit_json({"collection": collection, "plugins": [records[k] for k in order],
+                   "missing": missing})
+        return
+    emit_table(RECORD_COLUMNS, [record_row(records[k]) for k in order],
+               title=f"{collection.name}: {len(order)} plugins")
+    if missing:
+        sys.stderr.write(f"{len(missing)} not in the catalogue now (kept): "
+                         f"{', '.join(missing)}\n")
+
+
+@collection_app.command("list")
+def collection_list(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Every collection: name, size, and the saved search of a smart one."""
+    collections = session(ctx).catalogue().organisation().collections
+    if wants_json(ctx, json):
+        emit_json(collections)
+    elif not collections:
+        sys.stderr.write("No collections yet: pluginary collection create NAME\n")
+    else:
+        emit_table(("Collection", "Plugins", "Smart"), [
+            (c.name, "" if c.saved else len(c.members), f"saved:{c.saved}" if c.saved else "")
+            for c in collections], title=f"{len(collections)} collections")
+
+
+@collection_app.command("delete")
+def collection_delete(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """Delete a collection (and those nested in it); the plugins stay in the catalogue."""
+    s = session(ctx)
+    collection = _collection(s, name)
+    gone = s.catalogue().delete_collection(collection.name)
+    sys.stdout.write(f"deleted '{collection.name}'" + (f" and {gone - 1} nested" if gone > 1
+                                                       else "") + "\n")
+
+
+@collection_app.command("rename")
+def collection_rename(ctx: typer.Context, old: Annotated[str, typer.Argument()],
+                      new: Annotated[str, typer.Argument()]) -> None:
+    """Rename a collection; the ones nested in it follow."""
+    s = session(ctx)
+    collection = _collection(s, old)
+    s.catalogue().rename_collection(collection.name, collection_name(new))
+    sys.stdout.write(f"renamed '{collection.name}' to '{collection_name(new)}'\n")
+
+
+# -- saved searches --------------------------------------------------------------------------
+
+
+@saved_app.command("create")
+def saved_create(ctx: typer.Context, name: Annotated[str, typer.Argument()],
+                 query: Annotated[list[str], typer.Argument(metavar="QUERY")]) -> None:
+    """Save a query by name (replacing one of that name); saved:NAME uses it in a query."""
+    s, name = session(ctx), saved_name(name)
+    text = " ".join(query)
+    catalogue = s.catalogue()
+    before = {x.name.casefold(): x for x in catalogue.organisation().saved}
+    catalogue.put_saved_search(SavedSearch(name=name, query=text))
+    try:  # checked as stored, so a cycle through other saved searches is found now
+        prepare(s.pm, catalogue, f"saved:{name}")
+    except UsageError:
+        old = before.get(name.casefold())
+        if old is None:
+            catalogue.delete_saved_search(name)
+        else:
+            catalogue.put_saved_search(old)
+        raise
+    sys.stdout.write(f"saved '{name}': {text}\n")
+
+
+@saved_app.command("list")
+def saved_list(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Every saved search and its query."""
+    saved = session(ctx).catalogue().organisation().saved
+    if wants_json(ctx, json):
+        emit_json(saved)
+    elif not saved:
+        sys.stderr.write("No saved searches yet: pluginary saved create NAME QUERY\n")
+    else:
+        emit_table(("Name", "Query"), [(x.name, x.query) for x in saved],
+                   title=f"{len(saved)} saved searches")
+
+
+@saved_app.command("run")
+def saved_run(ctx: typer.Context, name: Annotated[str, typer.Argument()],
+              limit: Annotated[int | None, typer.Option("--limit", "-n", min=1)] = None,
+              json: JsonFlag = False) -> None:
+    """Evaluate a saved search now."""
+    s = session(ctx)
+    result = find(s.pm, s.catalogue(), f"saved:{saved_name(name)}", limit=limit,
+                  parameters=wants_json(ctx, json))
+    if wants_json(ctx, json):
+        emit_json(result.hits)
+    elif not result.hits:
+        sys.stderr.write(f"No plugin matches saved:{name}.\n")
+    else:
+        emit_table(RECORD_COLUMNS, [record_row(h.record) for h in result.hits],
+                   title=f"{len(result.hits)} of {result.total} for saved:{name}")
+
+
+@saved_app.command("delete")
+def saved_delete(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """Delete a saved search (a smart collection using it is refused: delete that first)."""
+    s = session(ctx)
+    catalogue = s.catalogue()
+    users = [c.name for c in catalogue.organisation().collections
+             if c.saved.casefold() == name.casefold()]
+    if users:
+        raise UsageError(f"saved search '{name}' defines the smart collection(s) "
+                         f"{', '.join(users)}", hint="delete or recreate them first")
+    if not catalogue.delete_saved_search(name):
+        raise NotFoundError(f"no saved search '{name}'", hint="see pluginary saved list")
+    sys.stdout.write(f"deleted saved search '{name}'\n")
+
+
+# -- backup ----------------------------------------------------------------------------------
+
+
+@organise_app.command("export")
+def organise_export(ctx: typer.Context, destination: Annotated[Path, typer.Argument(
+        help="A new JSON file to write.")]) -> None:
+    """Write every tag, collection and saved search to a versioned JSON file."""
+    if destination.exists():
+        raise UsageError(f"{destination} already exists; export never overwrites a file",
+                         hint="choose a new file name")
+    data = session(ctx).catalogue().organisation()
+    try:
+        destination.write_bytes(msgspec.json.format(msgspec.json.encode(data), indent=1))
+    except OSError as exc:
+        raise UsageError(f"cannot write {destination}: {exc.strerror}") from exc
+    sys.stdout.write(f"exported {len(data.tags)} tags, {len(data.collections)} collections "
+                     f"and {len(data.saved)} saved searches to {destination}\n")
+
+
+@organise_app.command("import")
+def organise_import(ctx: typer.Context, source: Annotated[Path, typer.Argument(
+        help="A file 'pluginary organise export' wrote.")], json: JsonFlag = False) -> None:
+    """Merge an export: adds what is missing, never drops or changes what is here."""
+    try:
+        data = msgspec.json.decode(source.read_bytes(), type=Organisation)
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {source}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from exc
+    except msgspec.DecodeError as exc:
+        raise UsageError(f"{source} is not an organisation export: {exc}",
+                         hint="make one with 'pluginary organise export FILE'") from exc
+    if (data.schema, data.version) != (SCHEMA, VERSION):
+        raise UsageError(f"{source} is {data.schema} version {data.version}; this Pluginary "
+                         f"reads {SCHEMA} version {VERSION}")
+    try:  # names are checked as the commands check them, so an edited file cannot sneak in
+        data = Organisation(
+            tags=tuple(Tagging(tag=tag_name(t.tag), target=t.target) for t in data.tags),
+            collections=tuple(msgspec.structs.replace(c, name=collection_name(c.name))
+                              for c in data.collections),
+            saved=tuple(SavedSearch(name=saved_name(x.name), query=x.query)
+                        for x in data.saved))
+    except UsageError as exc:
+        raise UsageError(f"{source}: {exc.message}", hint=exc.hint) from None
+    added = session(ctx).catalogue(create=True).merge_organisation(data)
+    if wants_json(ctx, json):
+        emit_json({"added": added})
+        return
+    sys.stdout.write(f"imported {source}: {added} added (nothing here was dropped)\n")
