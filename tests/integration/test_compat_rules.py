@@ -148,8 +148,8 @@ def test_the_user_wins_over_a_vendor_pack_over_the_built_ins():
 
 def test_the_example_vendor_pack_changes_a_real_zam_scan(run_cli):
     """contrib/vendor-rules-example is installed here. Without it, ZamHeadX2 is filed as the
-    plugin declares itself; with it ZamHeadX2 is under Spatial from the next scan, and ZamVerb
-    carries the pack's note from its next load (--deep reloads unchanged plugins)."""
+    plugin declares itself; with it ZamHeadX2 is under Spatial and ZamVerb carries the pack's
+    note from the next scan, even one that loads nothing."""
     zam = ("/usr/lib/vst3/ZamHeadX2.vst3", "/usr/lib/vst3/ZamVerb.vst3")
     disabled = {"PLUGINARY_DISABLE": "vendor-rules-example"}
     assert run_cli("scan", *zam, "--quick", env=disabled).exit_code == 0
@@ -157,9 +157,11 @@ def test_the_example_vendor_pack_changes_a_real_zam_scan(run_cli):
     assert without["ZamHeadX2"]["category"] == "Effect/EQ"
     assert "note" not in without["ZamVerb"]["extra"]
 
-    # The category override applies at the end of any scan, unchanged plugins included.
+    # The pack's rules apply at the end of any scan, to unchanged plugins too.
     assert run_cli("scan", *zam, "--quick").exit_code == 0
-    assert listed(run_cli)["ZamHeadX2"]["category"] == "Effect/Spatial"
+    quick = listed(run_cli)
+    assert quick["ZamHeadX2"]["category"] == "Effect/Spatial"
+    assert "zam-plugins (vendor, from vendor-rules-example)" in quick["ZamVerb"]["extra"]["note"]
     assert run_cli("scan", *zam, "--deep").exit_code == 0
     with_pack = listed(run_cli)
     assert with_pack["ZamHeadX2"]["category"] == "Effect/Spatial"

@@ -48,6 +48,13 @@ def test_hidden_plugins_are_left_out_unless_asked(run_cli, real_catalogue):
     assert "ZamComp" not in listed and "ZamGate" in listed
     assert keys(run_cli("search", "name:ZamComp", "--hidden", "--json"))
     assert keys(run_cli("search", "tag:hidden", "--json"))
+    # Exports leave them out too, unless asked.
+    csv = real_catalogue.parent / "zam.csv"
+    ok(run_cli("export", "csv", str(csv), "--query", "vendor:zam"))
+    assert "ZamComp," not in csv.read_text() and "ZamGate," in csv.read_text()
+    csv.unlink()
+    ok(run_cli("export", "csv", str(csv), "--query", "vendor:zam", "--hidden"))
+    assert "ZamComp," in csv.read_text()
 
 
 def test_collections_keep_order_nest_and_can_be_smart(run_cli, real_catalogue):

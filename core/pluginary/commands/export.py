@@ -11,8 +11,10 @@ import typer
 from .. import hookimpl
 from ..errors import NotFoundError, UsageError
 from ..output import emit_json, emit_table
+from ..query.tree import Sort
 from ..registry import CommandRegister, collect_exporters
-from .common import JsonFlag, session, wants_json
+from ..search import check_format, find
+from .common import HiddenFlag, JsonFlag, session, wants_json
 
 
 @hookimpl
@@ -25,7 +27,10 @@ def export(
     ctx: typer.Context,
     exporter: Annotated[str | None, typer.Argument(help="Exporter name.")] = None,
     destination: Annotated[Path | None, typer.Argument(help="File or folder to write.")] = None,
+    query: Annotated[str | None, typer.Option(
+        "--query", "-q", help="Only the plugins matching this query (docs/search.md).")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="Only this format.")] = None,
+    hidden: HiddenFlag = False,
     json: JsonFlag = False,
 ) -> None:
     s = session(ctx)
@@ -48,6 +53,12 @@ def export(
     if not target.parent.is_dir():
         raise NotFoundError(f"folder {target.parent} does not exist",
                             hint="create it first or choose another destination")
-    records = s.catalogue().list(format=format)
+    catalogue = s.catalogue()
+    if format is not None:
+        check_format(s.pm, catalogue, format)
+    # Through the query language, so hidden plugins stay out unless asked (--hidden).
+    records = [h.record for h in find(
+        s.pm, catalogue, query or "", sort=Sort.NAME, limit=None, hidden=hidden,
+        also=[f'format:"{format}"'] if format is not None else [], parameters=True).hits]
     exporters[exporter].item.export(records, target)
     sys.stdout.write(f"exported {len(records)} plugins with '{exporter}' to {target}\n")

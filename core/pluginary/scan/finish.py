@@ -14,7 +14,7 @@ from ..catalogue import Catalogue
 from ..categories import CategoryMap
 from ..errors import UsageError
 from ..products import link_products
-from .rules import RuleBook
+from .rules import Decision, RuleBook, apply_decision
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,25 @@ def link(catalogue: Catalogue, changed: bool = True) -> int:
 
 def categorise(catalogue: Catalogue, tree: CategoryMap, book: RuleBook) -> int:
     """Give every plugin its tree category: an ``override`` rule's category when one applies,
-    else the one derived from its declared categories (every extension's map included).
-    Only changes are written; returns how many plugins changed category."""
+    else the one derived from its declared categories (every extension's map included); and
+    the notes and role overrides of rules to plugins that were not loaded this time. Only
+    changes are written; returns how many plugins changed category.
+
+    A note whose rule is gone stays on an unchanged plugin until its next load (the light
+    summaries do not carry notes)."""
     started = time.monotonic()
     wanted: dict[str, tuple[str, bool]] = {}
     stored: dict[str, tuple[str, bool]] = {}
     warned: set[str] = set()
+    ruled: dict[str, Decision] = {}
     for summary in catalogue.summaries():
         if summary.key in wanted:  # one plugin, several installations
             continue
         stored[summary.key] = (summary.category, summary.category_guessed)
-        override = book.decide(summary.path, summary.format, [summary]).overrides.get(
-            "category")
+        decision = book.decide(summary.path, summary.format, [summary])
+        if decision.notes or "role" in decision.overrides:
+            ruled[summary.key] = decision
+        override = decision.overrides.get("category")
         path = ""
         if override is not None:
             value, placed = override
@@ -71,6 +78,12 @@ def categorise(catalogue: Catalogue, tree: CategoryMap, book: RuleBook) -> int:
             wanted[summary.key] = (derived.path, derived.guessed)
     changed = {key: value for key, value in wanted.items() if stored[key] != value}
     moved = catalogue.set_categories(changed) if changed else 0
+    # Notes and role overrides on plugins no load touched this time (a rule added since).
+    noted = [new for key, decision in ruled.items()
+             if (record := catalogue.get(key)) is not None
+             and (new := apply_decision(record, decision)) != record]
+    if noted:
+        catalogue.upsert(noted)
     log.info("categorised %d plugins (%d changed) in %.3f s", len(wanted), moved,
              time.monotonic() - started)
     return moved

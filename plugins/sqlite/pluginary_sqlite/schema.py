@@ -295,7 +295,7 @@ V6: tuple[Step, ...] = (
         uid, role, category, audio_inputs, audio_outputs, product)
     """,
     "CREATE INDEX parameters_count ON parameters (count)",
-    "CREATE INDEX installations_status_plugin ON installations (status, plugin_id)",
+    "CREATE INDEX installations_plugin_status ON installations (plugin_id, status)",
     # The word index gains the tree category ("reverb" finds Effect/Reverb): rebuilt.
     "DROP TRIGGER plugins_fts_insert",
     "DROP TRIGGER plugins_fts_delete",

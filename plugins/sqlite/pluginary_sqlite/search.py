@@ -129,7 +129,10 @@ def _field(node: Field, args: list[Any]) -> str:
         return "+p.role = ?"
     if node.name == "status":  # any installation with that status
         args.append(value)
-        return "p.id IN (SELECT plugin_id FROM installations WHERE status = ?)"
+        # Per row through the (plugin_id, status) index: most plugins share a status, so a
+        # set of every matching id would cost more than the lookups.
+        return ("EXISTS (SELECT 1 FROM installations j WHERE j.plugin_id = p.id "
+                "AND j.status = ?)")
     if node.name == "path":
         inner = _text_match("j.path", value, args, case=True)
         return f"EXISTS (SELECT 1 FROM installations j WHERE j.plugin_id = p.id AND {inner})"
