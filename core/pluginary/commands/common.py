@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
+import msgspec
 import typer
 
 from ..cli import Session
+from ..errors import NotFoundError, UsageError
 from ..models import PluginRecord
+
+T = TypeVar("T")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 HiddenFlag = Annotated[bool, typer.Option(
@@ -37,3 +42,29 @@ def record_row(record: PluginRecord) -> list[str]:
 
 
 RECORD_COLUMNS = ("ID", "Name", "Vendor", "Format", "Version", "Role", "Status")
+
+
+def write_new_json(destination: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON to a file that must not exist yet (exports never
+    overwrite); a one-line error when it exists or cannot be written."""
+    if destination.exists():
+        raise UsageError(f"{destination} already exists; export never overwrites a file",
+                         hint="choose a new file name")
+    try:
+        destination.write_bytes(msgspec.json.format(msgspec.json.encode(data), indent=1))
+    except OSError as exc:
+        raise UsageError(f"cannot write {destination}: {exc.strerror}") from exc
+
+
+def read_export(source: Path, kind: type[T], *, what: str, command: str) -> T:
+    """Read a file an export command wrote, as ``kind``; a one-line error when it is missing
+    (exit 3), unreadable or not such a file (exit 2)."""
+    try:
+        return msgspec.json.decode(source.read_bytes(), type=kind)
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {source}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from exc
+    except msgspec.DecodeError as exc:
+        raise UsageError(f"{source} is not {what}: {exc}",
+                         hint=f"make one with '{command}'") from exc

@@ -17,7 +17,7 @@ from ..registry import CommandRegister
 from ..rules import describe
 from ..scan.roots import absolute
 from ..scan.rules import Placed, RuleBook, facts_of, read_rule_file, user_rules_path
-from .common import JsonFlag, session, wants_json
+from .common import JsonFlag, read_export, session, wants_json, write_new_json
 
 compat_app = typer.Typer(no_args_is_help=True)
 
@@ -146,15 +146,9 @@ def export(
     destination: Annotated[Path, typer.Argument(help="A new JSON file to write.")],
 ) -> None:
     """Write the compatibility database to a file another machine can import."""
-    if destination.exists():
-        raise UsageError(f"{destination} already exists; export never overwrites a file",
-                         hint="choose a new file name")
     entries = session(ctx).catalogue().compat_entries()
-    data = CompatFile(schema=EXPORT_SCHEMA, version=EXPORT_VERSION, entries=tuple(entries))
-    try:
-        destination.write_bytes(msgspec.json.format(msgspec.json.encode(data), indent=1))
-    except OSError as exc:
-        raise UsageError(f"cannot write {destination}: {exc.strerror}") from exc
+    write_new_json(destination, CompatFile(schema=EXPORT_SCHEMA, version=EXPORT_VERSION,
+                                           entries=tuple(entries)))
     sys.stdout.write(f"exported {len(entries)} entries to {destination}\n")
 
 
@@ -166,15 +160,8 @@ def import_(
 ) -> None:
     """Merge another machine's compatibility database: no duplicates, the newer outcome of each
     plugin version, OS and architecture wins."""
-    try:
-        data = msgspec.json.decode(source.read_bytes(), type=CompatFile)
-    except FileNotFoundError:
-        raise NotFoundError(f"no file {source}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}") from exc
-    except msgspec.DecodeError as exc:
-        raise UsageError(f"{source} is not a compatibility export: {exc}",
-                         hint="make one with 'pluginary compat export FILE'") from exc
+    data = read_export(source, CompatFile, what="a compatibility export",
+                       command="pluginary compat export FILE")
     if (data.schema, data.version) != (EXPORT_SCHEMA, EXPORT_VERSION):
         raise UsageError(f"{source} is {data.schema} version {data.version}; this Pluginary "
                          f"reads {EXPORT_SCHEMA} version {EXPORT_VERSION}")

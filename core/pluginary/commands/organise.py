@@ -33,7 +33,15 @@ from ..output import emit_json, emit_table
 from ..query.tree import Sort
 from ..registry import CommandRegister
 from ..search import find, known_formats, prepare
-from .common import RECORD_COLUMNS, JsonFlag, record_row, session, wants_json
+from .common import (
+    RECORD_COLUMNS,
+    JsonFlag,
+    read_export,
+    record_row,
+    session,
+    wants_json,
+    write_new_json,
+)
 
 #: A query that matches more plugins than this asks before tagging or adding them.
 CONFIRM_ABOVE = 20
@@ -344,14 +352,8 @@ def saved_delete(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> 
 def organise_export(ctx: typer.Context, destination: Annotated[Path, typer.Argument(
         help="A new JSON file to write.")]) -> None:
     """Write every tag, collection and saved search to a versioned JSON file."""
-    if destination.exists():
-        raise UsageError(f"{destination} already exists; export never overwrites a file",
-                         hint="choose a new file name")
     data = session(ctx).catalogue().organisation()
-    try:
-        destination.write_bytes(msgspec.json.format(msgspec.json.encode(data), indent=1))
-    except OSError as exc:
-        raise UsageError(f"cannot write {destination}: {exc.strerror}") from exc
+    write_new_json(destination, data)
     sys.stdout.write(f"exported {len(data.tags)} tags, {len(data.collections)} collections "
                      f"and {len(data.saved)} saved searches to {destination}\n")
 
@@ -360,15 +362,8 @@ def organise_export(ctx: typer.Context, destination: Annotated[Path, typer.Argum
 def organise_import(ctx: typer.Context, source: Annotated[Path, typer.Argument(
         help="A file 'pluginary organise export' wrote.")], json: JsonFlag = False) -> None:
     """Merge an export: adds what is missing, never drops or changes what is here."""
-    try:
-        data = msgspec.json.decode(source.read_bytes(), type=Organisation)
-    except FileNotFoundError:
-        raise NotFoundError(f"no file {source}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}") from exc
-    except msgspec.DecodeError as exc:
-        raise UsageError(f"{source} is not an organisation export: {exc}",
-                         hint="make one with 'pluginary organise export FILE'") from exc
+    data = read_export(source, Organisation, what="an organisation export",
+                       command="pluginary organise export FILE")
     if (data.schema, data.version) != (SCHEMA, VERSION):
         raise UsageError(f"{source} is {data.schema} version {data.version}; this Pluginary "
                          f"reads {SCHEMA} version {VERSION}")
