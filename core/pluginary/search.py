@@ -99,7 +99,7 @@ _TREES: weakref.WeakKeyDictionary[pluggy.PluginManager, CategoryMap] = (
 def check_format(pm: pluggy.PluginManager, catalogue: Catalogue, value: str) -> None:
     """A ``--format`` option's value is a known format, else a UsageError naming them."""
     formats = known_formats(pm, catalogue)
-    if value not in formats:
+    if value not in formats and value.casefold() not in formats:
         raise UsageError(f"unknown format '{value}'",
                          hint="known formats: " + ", ".join(sorted(formats)) if formats
                          else "no format extension is installed")

@@ -163,3 +163,45 @@ def test_a_bad_organisation_file_is_one_line(run_cli, real_catalogue, tmp_path):
     result = run_cli("organise", "import", str(bad))
     assert result.exit_code == 2 and "not an organisation export" in result.stderr
     assert run_cli("organise", "import", str(tmp_path / "none.json")).exit_code == 3
+
+
+def test_several_ids_at_once_and_a_missing_one(run_cli, real_catalogue):
+    ok(run_cli("tag", "add", "pair", ZAMCOMP_VST3, "lv2:urn:zamaudio:ZamVerb"))
+    assert set(keys(run_cli("search", "tag:pair", "--json"))) == {
+        ZAMCOMP_VST3, "lv2:urn:zamaudio:ZamVerb"}
+    missing = run_cli("tag", "add", "pair", "clap:com.zamaudio.Nope")
+    assert missing.exit_code == 3 and "no plugin 'clap:com.zamaudio.Nope'" in missing.stderr
+
+
+def test_nesting_rules_and_smart_children(run_cli, real_catalogue):
+    ok(run_cli("collection", "create", "Mix/Bus"))  # the parent is made too
+    refused = run_cli("collection", "rename", "Mix", "A/B")
+    assert refused.exit_code == 2 and "nested" in refused.stderr
+    ok(run_cli("collection", "add", "Mix", ZAMCOMP_VST3))
+    ok(run_cli("saved", "create", "verbs", "name:ZamVerb format:lv2"))
+    ok(run_cli("collection", "create", "Mix/Smart", "--saved", "verbs"))
+    # A parent takes its static and its smart children.
+    assert set(keys(run_cli("search", "collection:mix", "--json"))) == {
+        ZAMCOMP_VST3, "lv2:urn:zamaudio:ZamVerb"}
+    used = run_cli("saved", "delete", "verbs")
+    assert used.exit_code == 2 and "Mix/Smart" in used.stderr
+    ok(run_cli("saved", "create", "outer", "saved:verbs -format:vst3"))
+    ok(run_cli("collection", "delete", "Mix/Smart"))
+    used = run_cli("saved", "delete", "verbs")
+    assert used.exit_code == 2 and "saved:outer" in used.stderr
+
+
+def test_an_import_that_would_leave_something_broken_is_refused_whole(
+        run_cli, real_catalogue, tmp_path):
+    dangling = tmp_path / "dangling.json"
+    dangling.write_text('{"schema": "pluginary-organisation", "version": 1, '
+                        '"tags": [{"tag": "x", "target": "vst3:1"}], '
+                        '"collections": [{"name": "Smarty", "saved": "gone"}]}')
+    result = run_cli("organise", "import", str(dangling))
+    assert result.exit_code == 2 and "'gone'" in result.stderr
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"schema": "pluginary-organisation", "version": 1, "collections": '
+                     '[{"name": "Mix", "members": ["a:1"]}, {"name": "mix", "members": []}]}')
+    result = run_cli("organise", "import", str(twice))
+    assert result.exit_code == 2 and "differ only in case" in result.stderr
+    assert ok(run_cli("tag", "list", "--json")).json() == {}, "nothing of a refused file lands"

@@ -164,3 +164,11 @@ def test_search_is_correct_while_a_scan_writes(run_cli, real_catalogue, tmp_path
     assert len(counts) >= 3 and set(counts) == {before}, counts
     with sqlite3.connect(real_catalogue) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_text_filters_fold_every_script_and_globs_take_brackets_literally(
+        run_cli, real_catalogue):
+    assert names(run_cli("search", "name:Μ-LAW", "--json")) == ["μ-Law Compressor"]
+    assert names(run_cli("search", "name:*Tuner[Spectrum]", "--json")) == [
+        "x42 Instrument Tuner[Spectrum]"]
+

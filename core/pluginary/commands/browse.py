@@ -90,17 +90,20 @@ def list_plugins(
     if format is not None:
         check_format(s.pm, catalogue, format)
     text = " ".join(query or ())
-    paged = not group_by and not duplicates
+    # Files that failed before they could name a plugin have no record: with a failure status
+    # (and no query) they are listed by path after the plugins, so paging covers both.
+    unnamed = [unnamed_record(c) for c in catalogue.candidates(format=format).values()
+               if c.plugins == 0 and c.status.value == status] if (
+        status is not None and status != Status.OK.value and not query) else []
+    paged = not group_by and not duplicates and not unnamed
     result = find(s.pm, catalogue, text, sort=sort, hidden=hidden,
                   also=with_filters(format=format, status=status),
                   parameters=wants_json(ctx, json),
                   limit=limit if paged else None, offset=offset if paged else 0)
     records = [h.record for h in result.hits]
-    if status is not None and status != Status.OK.value and not query:
-        # Files that failed before they could name a plugin have no record: list them by path.
-        records += [unnamed_record(c) for c in catalogue.candidates(format=format).values()
-                    if c.plugins == 0 and c.status.value == status]
-        records = records[:limit] if limit and paged else records
+    if unnamed:
+        records = (records + unnamed)[offset:]
+        records = records[:limit] if limit and not group_by and not duplicates else records
     if group_by is not None:
         list_products(catalogue, records, limit, wants_json(ctx, json))
         return
@@ -285,7 +288,8 @@ def search_plugins(
     if wants_json(ctx, json):
         emit_json(result.hits)
     elif not result.hits:
-        sys.stderr.write(f"No plugin matches '{text}'.\n")
+        sys.stderr.write(f"No plugin matches '{text}'.\n" if not result.total else
+                         f"{result.total} plugins match '{text}'; none after --offset {offset}.\n")
     else:
         shown = len(result.hits)
         title = f"{shown} hits for '{text}'" if shown >= result.total else (

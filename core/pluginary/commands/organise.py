@@ -30,7 +30,9 @@ from ..organisation import (
     tag_name,
 )
 from ..output import emit_json, emit_table
-from ..query.tree import Sort
+from ..query.parser import parse
+from ..query.resolve import Context, resolve
+from ..query.tree import Field, Sort, walk
 from ..registry import CommandRegister
 from ..search import find, known_formats, prepare
 from .common import (
@@ -69,27 +71,18 @@ def register_commands(register: CommandRegister) -> None:
 
 def targets(s: Session, words: list[str], *, yes: bool, doing: str,
             products: bool = True) -> list[str]:
-    """The plugin keys (or product targets) that ``words`` name: one ID, or a query."""
+    """The plugin keys (or product targets) that ``words`` name: IDs (``format:uid``,
+    ``product:<key>``), each its own word, or else one query made of all the words."""
     catalogue = s.catalogue()
     text = " ".join(words).strip()
     if not text:
         raise UsageError("name at least one plugin", hint="an ID such as vst3:… or a query "
                          "such as 'vendor:zam comp'")
-    if len(words) == 1 and text.startswith(PRODUCT_PREFIX):
-        if not products:
-            raise UsageError("a collection holds plugins, not products",
-                             hint=f"name the plugins, e.g. 'product:{text[8:]}' as a query: "
-                                  f"'product:\"{text[8:]}\"'")
-        key = text[len(PRODUCT_PREFIX):]
-        if not catalogue.products() or key not in {p.key for p in catalogue.products()}:
-            raise NotFoundError(f"no product '{key}' in the catalogue",
-                                hint="see pluginary list --group-by product")
-        return [text]
-    fmt = text.split(":", 1)[0]
-    if len(words) == 1 and fmt in known_formats(s.pm, catalogue):
-        record = catalogue.get(text)
-        if record is not None:
-            return [record.key]
+    formats = known_formats(s.pm, catalogue)
+    shaped = [w for w in words if w.startswith(PRODUCT_PREFIX) or (
+        ":" in w and w.split(":", 1)[0] in formats and " " not in w)]
+    if shaped and len(shaped) == len(words):
+        return [_identity(s, word, products=products) for word in words]
     hits = find(s.pm, catalogue, text, sort=Sort.NAME, limit=None, hidden=True).hits
     if not hits:
         raise NotFoundError(f"no plugin matches '{text}'",
@@ -97,9 +90,29 @@ def targets(s: Session, words: list[str], *, yes: bool, doing: str,
     if len(hits) > CONFIRM_ABOVE and not yes:
         if not sys.stdin.isatty():
             raise UsageError(f"'{text}' matches {len(hits)} plugins; {doing} all of them?",
-                             hint="add --yes to confirm, or narrow the query")
+                             hint="add --yes to confirm (input that is not a terminal cannot "
+                                  "answer), or narrow the query")
         typer.confirm(f"'{text}' matches {len(hits)} plugins; {doing} all of them?", abort=True)
     return [h.record.key for h in hits]
+
+
+def _identity(s: Session, word: str, *, products: bool) -> str:
+    """One ID as stored: a plugin's exact key (or unique prefix), or ``product:<key>``."""
+    catalogue = s.catalogue()
+    if word.startswith(PRODUCT_PREFIX):
+        key = word[len(PRODUCT_PREFIX):]
+        if not products:
+            raise UsageError("a collection holds plugins, not products",
+                             hint=f"add its plugins with the query 'product:\"{key}\"'")
+        if key not in {p.key for p in catalogue.products()}:
+            raise NotFoundError(f"no product '{key}' in the catalogue",
+                                hint="see pluginary list --group-by product")
+        return word
+    record = catalogue.get(word)
+    if record is None:
+        raise NotFoundError(f"no plugin '{word}' in the catalogue",
+                            hint="find its ID with pluginary search")
+    return record.key
 
 
 # -- tags ------------------------------------------------------------------------------------
@@ -335,14 +348,27 @@ def saved_delete(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> 
     """Delete a saved search (a smart collection using it is refused: delete that first)."""
     s = session(ctx)
     catalogue = s.catalogue()
-    users = [c.name for c in catalogue.organisation().collections
+    organisation = catalogue.organisation()
+    users = [c.name for c in organisation.collections
              if c.saved.casefold() == name.casefold()]
+    users += [f"saved:{x.name}" for x in organisation.saved
+              if x.name.casefold() != name.casefold() and uses_saved(x.query, name)]
     if users:
-        raise UsageError(f"saved search '{name}' defines the smart collection(s) "
-                         f"{', '.join(users)}", hint="delete or recreate them first")
+        raise UsageError(f"saved search '{name}' is used by {', '.join(users)}",
+                         hint="delete or change those first")
     if not catalogue.delete_saved_search(name):
         raise NotFoundError(f"no saved search '{name}'", hint="see pluginary saved list")
     sys.stdout.write(f"deleted saved search '{name}'\n")
+
+
+def uses_saved(query: str, name: str) -> bool:
+    """Whether the query text names ``saved:name`` (a query that does not parse names none)."""
+    try:
+        tree = parse(query)
+    except UsageError:
+        return False
+    return any(isinstance(n, Field) and n.name == "saved" and n.value.casefold()
+               == name.casefold() for n in walk(tree))
 
 
 # -- backup ----------------------------------------------------------------------------------
@@ -376,8 +402,48 @@ def organise_import(ctx: typer.Context, source: Annotated[Path, typer.Argument(
                         for x in data.saved))
     except UsageError as exc:
         raise UsageError(f"{source}: {exc.message}", hint=exc.hint) from None
-    added = session(ctx).catalogue(create=True).merge_organisation(data)
+    s = session(ctx)
+    catalogue = s.catalogue(create=True)
+    check_import(s, catalogue.organisation(), data, source)
+    added = catalogue.merge_organisation(data)
     if wants_json(ctx, json):
         emit_json({"added": added})
         return
     sys.stdout.write(f"imported {source}: {added} added (nothing here was dropped)\n")
+
+
+def check_import(s: Session, here: Organisation, data: Organisation, source: Path) -> None:
+    """Refuse an import that would leave something broken: a saved search that does not parse
+    or reaches itself, a smart collection whose saved search exists nowhere, or two entries
+    whose names differ only in case. Checked against what the catalogue will hold after the
+    merge (what is here wins a name)."""
+    for kind, names in (("collection", [c.name for c in data.collections]),
+                        ("saved search", [x.name for x in data.saved])):
+        folded = [n.casefold() for n in names]
+        twice = sorted({n for n in names if folded.count(n.casefold()) > 1})
+        if twice:
+            raise UsageError(f"{source}: the {kind} names {', '.join(twice)} differ only in "
+                             "case", hint="keep one of them")
+    saved = {x.name.casefold(): x.query for x in data.saved}
+    saved.update({x.name.casefold(): x.query for x in here.saved})
+    collections = {c.name.casefold(): c for c in (*data.collections, *here.collections)}
+    context = Context(saved=lambda: saved, collections=lambda: collections,
+                      categories=lambda: lambda value: ("",), formats=lambda: _Anything())
+    for x in data.saved:
+        text = f"saved:{x.name}"
+        try:
+            resolve(parse(text), text, context, parse)
+        except UsageError as exc:
+            raise UsageError(f"{source}: {exc.message}", hint=exc.hint) from None
+    for c in data.collections:
+        if c.saved and c.saved.casefold() not in saved:
+            raise UsageError(f"{source}: collection '{c.name}' is defined by saved search "
+                             f"'{c.saved}', which is neither in the file nor here",
+                             hint="add the saved search to the file")
+
+
+class _Anything(frozenset[str]):
+    """Every format: an import is checked for its own consistency, not this machine's."""
+
+    def __contains__(self, value: object) -> bool:
+        return True

@@ -83,15 +83,7 @@ def resolve(node: Node, text: str, context: Context, parse: Callable[[str], Node
     if node.name == "saved":
         return _saved(node.value, at, context, parse)
     if node.name == "collection":
-        found = context.collections.get(node.value.casefold())
-        if found is None and not any(name.startswith(node.value.casefold() + "/")
-                                     for name in context.collections):
-            raise UsageError(f"no collection '{node.value}' at {at}" + _maybe(
-                node.value, [c.name for c in context.collections.values()]),
-                hint="see pluginary collection list")
-        if found is not None and found.saved:
-            return _saved(found.saved, at, context, parse)
-        return node
+        return _collection(node, at, context, parse)
     if node.name == "category":
         try:
             paths = context.categories(node.value)
@@ -118,10 +110,32 @@ def _saved(name: str, at: str, context: Context, parse: Callable[[str], Node]) -
     inner = context.inside(key)
     try:
         return resolve(parse(text), text, inner, parse)
-    except UsageError as exc:
-        if exc.message.startswith(("saved search '", "no saved search")):
-            raise
+    except UsageError as exc:  # located in the saved text, so say which one
         raise UsageError(f"in saved search '{name}': {exc.message}", hint=exc.hint) from None
+
+
+def _collection(node: Field, at: str, context: Context, parse: Callable[[str], Node]) -> Node:
+    """A collection and those nested in it: the static ones' members (matched by storage
+    under the stored name), or'ed with each smart one's saved search."""
+    key = node.value.casefold()
+    family = [c for name, c in context.collections.items()
+              if name == key or name.startswith(key + "/")]
+    if not family:
+        raise UsageError(f"no collection '{node.value}' at {at}" + _maybe(
+            node.value, [c.name for c in context.collections.values()]),
+            hint="see pluginary collection list")
+    stored = family[0].name.split("/")[0] if "/" not in key else family[0].name
+    parts: list[Node] = []
+    if any(not c.saved for c in family):
+        parts.append(Field(name="collection", op=node.op, value=stored, pos=node.pos))
+    for smart in (c for c in family if c.saved):
+        if smart.saved.casefold() not in context.saved:
+            raise UsageError(f"collection '{smart.name}' at {at} is defined by saved search "
+                             f"'{smart.saved}', which does not exist",
+                             hint=f"pluginary saved create {smart.saved} QUERY, or delete "
+                                  f"the collection")
+        parts.append(_saved(smart.saved, at, context, parse))
+    return parts[0] if len(parts) == 1 else Or(items=tuple(parts))
 
 
 def _maybe(value: str, known: Collection[str]) -> str:

@@ -73,6 +73,14 @@ def file_uri(path: Path, **params: str) -> str:
     return uri
 
 
+#: The SQL name of the Unicode case-folding function every connection has.
+FOLD = "pluginary_fold"
+
+
+def _fold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _connect(uri: str, busy_timeout_ms: int) -> sqlite3.Connection:
     # isolation_level=None: the catalogue issues BEGIN/COMMIT itself, so transactions are explicit.
     # check_same_thread=False: the writer is used by whichever thread holds the write lock, and
@@ -81,6 +89,9 @@ def _connect(uri: str, busy_timeout_ms: int) -> sqlite3.Connection:
                            timeout=busy_timeout_ms / 1000)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # SQLite's LIKE and lower() fold only A-Z; a query with other letters (Über, ΜΠ)
+        # compares through Python's casefold instead (search.py uses it only then).
+        conn.create_function(FOLD, 1, _fold, deterministic=True)
     except BaseException:
         conn.close()
         raise

@@ -75,6 +75,16 @@ def rename_collection(conn: sqlite3.Connection, old: str, new: str) -> None:
         (old, _children(old)))]
     if not names:
         raise NotFoundError(f"no collection '{old}'", hint="see pluginary collection list")
+    if "/" in new and len(names) > 1:
+        raise UsageError(f"'{old}' has nested collections, so it cannot become '{new}' "
+                         "(one level of nesting at most)", hint="choose a name without '/'")
+    parent = new.split("/")[0] if "/" in new else ""
+    if parent.casefold() == old.casefold():
+        raise UsageError(f"'{old}' cannot be nested in itself", hint="choose another parent")
+    if parent and not conn.execute("SELECT 1 FROM collections WHERE name = ?",
+                                   (parent,)).fetchone():
+        conn.execute("INSERT INTO collections (name, saved, created_at) VALUES (?, '', ?)",
+                     (parent, time.time()))
     for name in names:
         renamed = new + name[len(old):]
         if renamed.casefold() != name.casefold() and conn.execute(
@@ -104,11 +114,14 @@ def merge(conn: sqlite3.Connection, organisation: Organisation) -> int:
         mine = here.get(collection.name.casefold())
         if mine is None:
             put_collection(conn, collection)
+            here[collection.name.casefold()] = collection
             added += 1 + len(collection.members)
         elif not mine.saved:
             extra = [m for m in collection.members if m not in mine.members]
             if extra:
-                put_collection(conn, Collection(name=mine.name, members=(*mine.members, *extra)))
+                merged = Collection(name=mine.name, members=(*mine.members, *extra))
+                put_collection(conn, merged)
+                here[mine.name.casefold()] = merged
                 added += len(extra)
     for saved in organisation.saved:
         before = conn.total_changes

@@ -3,11 +3,11 @@
 Every node becomes a condition on one ``plugins p`` row; nothing the user typed is pasted into
 the SQL text. Free text uses two indexes: the FTS5 word index (prefixes, ranked with bm25, a
 name hit counting most) and, from 3 characters, the trigram index over names and vendors, so a
-substring matches too ("verb" finds ZamVerb). Ranking comes from the word index only: a plugin
-found by a substring or a filter alone ranks after every word hit, then by name.
+substring matches too ("verb" finds ZamVerb). Ranking: names holding every word first (the
+shortest first), then bm25 from the word index, then by name.
 
-A page is found first (ids and score), then only its records are read with their parameters:
-counting and ordering 5000 rows must not unpack 5000 parameter blobs.
+A page is found first (ids and score), then only its records are read (their parameters only
+when asked): counting and ordering 5000 rows must not unpack 5000 parameter blobs.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pluginary.query.fields import FIELDS, Kind
 from pluginary.query.tree import And, Category, Everything, Field, Node, Not, Or, Sort, Text
 
 from . import codec
+from .connection import FOLD
 
 #: bm25 weights, in :data:`schema.FTS_COLUMNS` order: a name hit counts most.
 SEARCH_WEIGHTS = (10.0, 4.0, 3.0, 1.0, 0.5, 3.0)
@@ -59,12 +60,17 @@ def _like(value: str) -> str:
 
 
 def _text_match(column: str, value: str, args: list[Any], *, case: bool = False) -> str:
-    """A substring, or a glob over the whole value when it has ``*`` or ``?``."""
+    """A substring, or a glob over the whole value when it has ``*`` or ``?``; without
+    ``case``, case-insensitive in every script (SQLite alone folds only A-Z, so a value with
+    other letters goes through Python's casefold, per row)."""
+    folded = column if case or value.isascii() else f"{FOLD}({column})"
     if "*" in value or "?" in value:
+        # Only * and ? are wildcards in a query; a '[' is the character itself.
+        value = value.replace("[", "[[]")
         args.append(value if case else value.casefold())
-        return f"{column} GLOB ?" if case else f"lower({column}) GLOB ?"
-    args.append(_like(value))
-    return f"{column} LIKE ? ESCAPE '\\'"
+        return f"{column} GLOB ?" if case else f"lower({folded}) GLOB ?"
+    args.append(_like(value if case or value.isascii() else value.casefold()))
+    return f"{folded} LIKE ? ESCAPE '\\'"
 
 
 def condition(node: Node, args: list[Any]) -> str:
@@ -76,7 +82,9 @@ def condition(node: Node, args: list[Any]) -> str:
     if isinstance(node, Or):
         return "(" + " OR ".join(condition(n, args) for n in node.items) + ")"
     if isinstance(node, Not):
-        return f"NOT {condition(node.item, args)}"
+        # coalesce: a condition on an empty (NULL) column is unknown, and NOT unknown would
+        # drop the row; ``-inputs:5`` must keep a plugin whose inputs are not known.
+        return f"NOT coalesce({condition(node.item, args)}, 0)"
     if isinstance(node, Text):
         return _free_text(node, args)
     if isinstance(node, Category):

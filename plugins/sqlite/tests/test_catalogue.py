@@ -275,3 +275,15 @@ def test_close_is_idempotent(db_path: Path) -> None:
     c.close()
     c.close()
     assert not Path(str(db_path) + "-wal").exists()
+
+
+def test_a_negated_filter_keeps_plugins_whose_value_is_unknown(
+        catalogue: SQLiteCatalogue) -> None:
+    """``-inputs:5`` and ``-product:x`` keep a plugin whose inputs or product are not known
+    (NULL): NOT of an unknown comparison must not drop the row."""
+    known = PluginRecord(format="clap", uid="a.known", name="Known", audio_inputs=5)
+    unknown = PluginRecord(format="clap", uid="a.unknown", name="Unknown")
+    catalogue.upsert([known, unknown])
+    assert [h.record.uid for h in hits(catalogue, "-inputs:5")] == ["a.unknown"]
+    assert {h.record.uid for h in hits(catalogue, "-product:zam")} == {"a.known", "a.unknown"}
+    assert [h.record.uid for h in hits(catalogue, "inputs:5")] == ["a.known"]
