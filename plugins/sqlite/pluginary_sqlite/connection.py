@@ -77,7 +77,7 @@ def file_uri(path: Path, **params: str) -> str:
 FOLD = "pluginary_fold"
 
 
-def _fold(value: object) -> object:
+def _fold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
 
 

@@ -149,7 +149,7 @@ def _field(node: Field, args: list[Any]) -> str:
         name = _text_match("pr.name", value, args)
         return f"p.product IN (SELECT pr.key FROM products pr WHERE {key} OR {name})"
     if node.name == "tag":
-        return _tagged(value.casefold(), args)
+        return _tagged(" ".join(value.split()).casefold(), args)  # as tags are stored
     if node.name == "collection":
         args += [value, _like(value)[1:-1] + "/%"]
         return ("p.id IN (SELECT q.id FROM collection_members m JOIN "
