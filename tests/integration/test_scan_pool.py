@@ -90,7 +90,7 @@ def test_portable_path_measures_cpu_to_tell_a_spin_from_a_sleep(pluginary_env, t
     one makes 'no progress'. Were CPU unmeasured, both would read as no progress."""
     db = tmp_path / "catalogue.db"
     scan = _scan(db, test_plugins["PlSpin"].path("vst3"), test_plugins["PlSleep20"].path("vst3"),
-                 extra=("--base-timeout", "2", "--json"))  # 2 s idle, 4 s wall, then x2
+                 extra=("--base-timeout", "2", "--json"))  # 2 s idle, 4 s wall, then x1.5
     _out, err = scan.communicate(timeout=120)
     assert scan.returncode == 0, err
     con = sqlite3.connect(db)

@@ -316,8 +316,8 @@ def test_a_crashed_plugin_is_blocked_until_its_file_changes(run_cli, test_plugin
 
 def test_a_timeout_is_retried_alone_with_a_larger_budget(run_cli, test_plugins):
     sleeper = str(test_plugins["PlSleep20"].path("clap"))
-    # Killed after 12 s without progress at tier 2, then retried with 24 s: the 20 s sleep passes.
-    result = run_cli("scan", sleeper, "--base-timeout", "12", "--json")
+    # Killed after 14 s without progress at tier 2, then retried with 21 s: the 20 s sleep passes.
+    result = run_cli("scan", sleeper, "--base-timeout", "14", "--json")
     assert result.exit_code == 0, result.stderr
     (record,) = run_cli("list", "--json").json()
     assert (record.get("status", "ok"), record["tier"]) == ("ok", 2)
