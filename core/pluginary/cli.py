@@ -19,9 +19,9 @@ import typer
 from . import __version__
 from .catalogue import Catalogue, normalise_url, open_catalogue
 from .config import Settings, resolve_settings
-from .errors import PluginaryError, UsageError
+from .errors import ExtensionError, PluginaryError
 from .logs import setup_logging
-from .manager import ExtensionManager, make_plugin_manager
+from .manager import ExtensionManager, describe, make_plugin_manager, strict_mode
 from .registry import collect_commands
 
 log = logging.getLogger(__name__)
@@ -97,13 +97,18 @@ def make_app(pm: ExtensionManager, session: Session | None = None) -> typer.Type
 
     for name, entry in sorted(collect_commands(pm).items()):
         command = entry.item
+        # A help text may be a function of the manager (``export`` lists the exporters).
+        text = command.help(pm) if callable(command.help) else command.help
         if isinstance(command.target, typer.Typer):
-            app.add_typer(command.target, name=name, help=command.help or None)
+            app.add_typer(command.target, name=name, help=text or None)
         elif callable(command.target):
-            app.command(name=name, help=command.help or None)(command.target)
+            app.command(name=name, help=text or None)(command.target)
         else:
-            raise UsageError(f"extension '{entry.extension}' registered command '{name}' as "
-                             f"{type(command.target).__name__}; expected a function or typer.Typer")
+            message = (f"{describe(pm, entry.extension)} registered command '{name}' as "
+                       f"{type(command.target).__name__}; expected a function or typer.Typer")
+            if strict_mode():
+                raise ExtensionError(message, hint="fix or disable that extension")
+            log.warning("%s: the command is left out", message)
     return app
 
 

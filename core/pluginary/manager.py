@@ -65,6 +65,15 @@ class ExtensionManager(pluggy.PluginManager):
         return next((e for e in self.extensions if e.name == name), None)
 
 
+def describe(pm: pluggy.PluginManager, name: str) -> str:
+    """An extension as errors name it: ``extension 'x' (pluginary-x 1.0)``, so a user knows
+    which distribution to update, report or uninstall."""
+    info = pm.extension_named(name) if isinstance(pm, ExtensionManager) else None
+    if info is None:
+        return f"extension '{name}'"
+    return f"extension '{name}' ({info.distribution} {info.version})"
+
+
 def strict_mode() -> bool:
     """True when ``PLUGINARY_STRICT`` asks for broken extensions to be fatal (CI and tox set it)."""
     return os.environ.get("PLUGINARY_STRICT", "").strip().lower() in {"1", "true", "yes", "on"}
@@ -141,6 +150,7 @@ def _load(
             raise TypeError(f"{module_name} is a class; register a module or an instance")
         pm.register(plugin, name=name)
         _refuse_unknown_hooks(pm, plugin)
+        _refuse_unmarked_hooks(plugin, module_name)
     except Exception as exc:
         if pm.has_plugin(name):
             pm.unregister(name=name)
@@ -165,6 +175,19 @@ def _refuse_unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
             if not optional:
                 raise pluggy.PluginValidationError(
                     plugin, f"unknown hook '{caller.name}' (no such hook in pluginary.hookspecs)")
+
+
+def _refuse_unmarked_hooks(plugin: object, module_name: str) -> None:
+    """Raise for a function named like a hook but without ``@pluginary.hookimpl``: pluggy
+    ignores it, so the extension would load as ``ok`` and provide nothing."""
+    specs = {name for spec in hookspecs.SPEC_CLASSES for name in vars(spec)
+             if not name.startswith("_")}
+    for name in sorted(specs):
+        function = getattr(plugin, name, None)
+        if callable(function) and not hasattr(function, f"{hookspecs.PROJECT}_impl"):
+            raise pluggy.PluginValidationError(
+                plugin, f"{module_name}.{name} looks like a hook but lacks @pluginary.hookimpl, "
+                "so it would never be called")
 
 
 def _distribution_version(name: str) -> str:

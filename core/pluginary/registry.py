@@ -47,7 +47,8 @@ class Command:
 
     name: str
     target: Any  # a function (one command) or a typer.Typer (a group)
-    help: str = ""
+    #: The help text, or a function of the plugin manager that makes it when the CLI is built.
+    help: str | Callable[[pluggy.PluginManager], str] = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ CategoryMapRegister = Callable[[CategoryMap], None]
 
 
 class CommandRegister(Protocol):
-    def __call__(self, name: str, target: Any, help: str = "") -> None: ...
+    def __call__(self, name: str, target: Any,
+                 help: str | Callable[[pluggy.PluginManager], str] = "") -> None: ...
 
 
 def _collect(
@@ -84,31 +86,48 @@ def _collect(
     name_of: Callable[[T], str],
     *,
     strict: bool | None = None,
+    keep_first: bool = False,
 ) -> dict[str, Entry[T]]:
-    """Call every implementation of ``hook_name`` and gather what each registers, by name."""
-    from .manager import strict_mode
+    """Call every implementation of ``hook_name`` and gather what each registers, by name.
+
+    A name claimed twice is an :class:`ExtensionError` naming both claimants; with
+    ``keep_first`` (commands) the claim that came first, a built-in's always, keeps the name and
+    the other is dropped with a warning (fatal under ``PLUGINARY_STRICT=1``), so one clashing
+    extension never takes down commands it does not own."""
+    from .manager import describe, strict_mode
 
     strict = strict_mode() if strict is None else strict
     found: dict[str, Entry[T]] = {}
-    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+    impls = list(reversed(getattr(pm.hook, hook_name).get_hookimpls()))
+    # Built-ins first: with keep_first they keep their names whatever pluggy's order is.
+    impls.sort(key=lambda impl: not impl.plugin_name.startswith("core."))
+    for impl in impls:
         extension = impl.plugin_name
 
         def add(ext: str, item: T) -> None:
             name = name_of(item)
             if name in found and found[name].extension != ext:
-                raise ExtensionError(
-                    f"{hook_name}: '{name}' is registered by both '{found[name].extension}' "
-                    f"and '{ext}'",
-                    hint=f"uninstall one of them, or disable one with PLUGINARY_DISABLE={ext}",
-                )
+                message = (f"{hook_name}: '{name}' is registered by both "
+                           f"{describe(pm, found[name].extension)} and {describe(pm, ext)}")
+                hint = f"uninstall one of them, or disable one with PLUGINARY_DISABLE={ext}"
+                if not keep_first or strict:
+                    raise ExtensionError(message, hint=hint)
+                log.warning("%s: %s's is dropped, %s keeps the name (%s)", message, ext,
+                            found[name].extension, hint)
+                return
             found[name] = Entry(ext, item)
 
         try:
-            impl.function(register=make_register(functools.partial(add, extension)))
+            returned = impl.function(register=make_register(functools.partial(add, extension)))
+            if returned is not None:
+                raise TypeError(f"{hook_name} returned {type(returned).__name__} instead of "
+                                "calling register(...) for each item (what it returns is "
+                                "ignored)")
         except ExtensionError:
             raise
         except Exception as exc:
-            message = f"extension '{extension}' failed in {hook_name}: {type(exc).__name__}: {exc}"
+            message = (f"{describe(pm, extension)} failed in {hook_name}: "
+                       f"{type(exc).__name__}: {exc}")
             if strict:
                 raise ExtensionError(message) from exc
             log.warning(message)
@@ -143,8 +162,24 @@ def collect_storages(
 def collect_exporters(
     pm: pluggy.PluginManager, *, strict: bool | None = None
 ) -> dict[str, Entry[Exporter]]:
-    """Every exporter declared through ``register_exporters``, by exporter name."""
-    return _collect(pm, "register_exporters", _plain, lambda e: e.name, strict=strict)
+    """Every exporter declared through ``register_exporters``, by exporter name. An object
+    that is not an :class:`Exporter` (no ``name``, ``description`` or ``export``) is its
+    extension's failure at registration, never everyone's at export time."""
+
+    def make(add: Callable[[Exporter], None]) -> ExporterRegister:
+        def register(exporter: Exporter) -> None:
+            missing = [attr for attr, kind in (("name", str), ("description", str))
+                       if not isinstance(getattr(exporter, attr, None), kind)]
+            if not callable(getattr(exporter, "export", None)):
+                missing.append("export()")
+            if missing:
+                raise TypeError(f"{type(exporter).__name__} is not an Exporter: it needs "
+                                f"{', '.join(missing)} (see pluginary.registry.Exporter)")
+            add(exporter)
+
+        return register
+
+    return _collect(pm, "register_exporters", make, lambda e: e.name, strict=strict)
 
 
 def collect_rule_sets(
@@ -160,12 +195,14 @@ def collect_commands(
     """Every CLI command declared through ``register_commands``, by command name."""
 
     def make(add: Callable[[Command], None]) -> CommandRegister:
-        def register(name: str, target: Any, help: str = "") -> None:
+        def register(name: str, target: Any,
+                     help: str | Callable[[pluggy.PluginManager], str] = "") -> None:
             add(Command(name, target, help))
 
         return register
 
-    return _collect(pm, "register_commands", make, lambda c: c.name, strict=strict)
+    return _collect(pm, "register_commands", make, lambda c: c.name, strict=strict,
+                    keep_first=True)
 
 
 def collect_category_maps(

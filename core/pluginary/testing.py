@@ -4,17 +4,18 @@ Fixtures:
 
 ``pluginary_env``
     Isolates a test from the user's machine: config, data dirs and ``PLUGINARY_*`` variables point
-    into ``tmp_path``. Returns the catalogue path the CLI will use by default.
+    into ``tmp_path`` (``PLUGINARY_DISABLE`` and ``PLUGINARY_RULES`` removed,
+    ``PLUGINARY_STRICT=1``). Returns the catalogue path the CLI will use by default.
 ``plugin_manager``
     A fresh :class:`~pluginary.manager.ExtensionManager` with every installed extension, per test.
 ``tmp_catalogue``
-    A real, empty catalogue in ``tmp_path`` opened through the installed storage extension; it
-    fails (never skips) when no storage extension is installed.
+    A real, empty catalogue opened through the installed storage extension: the same file
+    ``run_cli`` reads by default. It fails (never skips) when no storage extension is installed.
 ``run_cli``
     ``run_cli("list", "--json")`` runs the CLI in-process and returns a :class:`CliResult`.
 
 And :func:`sample_record`, which makes realistic :class:`~pluginary.models.PluginRecord` values
-for storage and CLI tests.
+for storage and CLI tests. The module imports without pytest (``sample_record`` in a script).
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import pytest
+
+try:
+    import pytest
+except ImportError:  # sample_record, CliResult and run_as_nobody work without pytest
+    pytest = None  # type: ignore[assignment]
 
 from .catalogue import Catalogue, open_catalogue
 from .manager import ExtensionManager, make_plugin_manager
@@ -68,7 +73,12 @@ def sample_record(n: int, *, format: str = "vst3", parameters: int | None = None
     values.update(overrides)
     return PluginRecord(**values)
 
-_ISOLATED_VARS = ("PLUGINARY_DB", "PLUGINARY_CONFIG", "PLUGINARY_LOG_FILE")
+#: Variables of the user's shell that would reach into their real setup; ``pluginary_env``
+#: removes them. ``PLUGINARY_DISABLE`` is removed too and ``PLUGINARY_STRICT`` set to 1, so a
+#: test sees every installed extension and a broken one fails it, whatever the shell says (a
+#: test that wants otherwise sets them itself, after this fixture).
+_ISOLATED_VARS = ("PLUGINARY_DB", "PLUGINARY_CONFIG", "PLUGINARY_LOG_FILE", "PLUGINARY_RULES",
+                  "PLUGINARY_DISABLE")
 
 
 @dataclass(frozen=True)
@@ -111,56 +121,62 @@ def run_as_nobody(work: Callable[[], Any]) -> Any:
     return msgspec.json.decode(data)
 
 
-@pytest.fixture
-def pluginary_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point config, data and the default catalogue into ``tmp_path``; return the catalogue path."""
-    home = tmp_path / "pluginary-home"
-    home.mkdir()
-    for var in _ISOLATED_VARS:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("PLUGINARY_CONFIG", str(home / "config" / "pluginary" / "config.toml"))
-    db = home / "catalogue.db"
-    monkeypatch.setenv("PLUGINARY_DB", str(db))
-    return db
+if pytest is not None:  # the fixtures; the module imports without pytest
+
+    @pytest.fixture
+    def pluginary_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        """Point config, data and the default catalogue into ``tmp_path`` (return the catalogue
+        path); remove the user's PLUGINARY_* variables and set PLUGINARY_STRICT=1."""
+        home = tmp_path / "pluginary-home"
+        home.mkdir()
+        for var in _ISOLATED_VARS:
+            monkeypatch.delenv(var, raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+        monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+        monkeypatch.setenv("PLUGINARY_CONFIG", str(home / "config" / "pluginary" / "config.toml"))
+        db = home / "catalogue.db"
+        monkeypatch.setenv("PLUGINARY_DB", str(db))
+        monkeypatch.setenv("PLUGINARY_STRICT", "1")
+        return db
 
 
-@pytest.fixture
-def plugin_manager() -> ExtensionManager:
-    """A fresh manager with the built-ins and every installed extension."""
-    return make_plugin_manager()
+    @pytest.fixture
+    def plugin_manager() -> ExtensionManager:
+        """A fresh manager with the built-ins and every installed extension."""
+        return make_plugin_manager()
 
 
-@pytest.fixture
-def tmp_catalogue(tmp_path: Path, plugin_manager: ExtensionManager) -> Iterator[Catalogue]:
-    """An empty catalogue file in ``tmp_path``, closed after the test."""
-    catalogue = open_catalogue(plugin_manager, str(tmp_path / "catalogue.db"), create=True)
-    try:
-        yield catalogue
-    finally:
-        catalogue.close()
-
-
-@pytest.fixture
-def run_cli(pluginary_env: Path) -> Callable[..., CliResult]:
-    """Run ``pluginary ARGS...`` in-process, isolated by :func:`pluginary_env`."""
-    from .cli import run
-
-    def invoke(*args: str, env: dict[str, str] | None = None,
-               pm: ExtensionManager | None = None) -> CliResult:
-        out, err = io.StringIO(), io.StringIO()
-        saved = {k: os.environ.get(k) for k in env or {}}
-        os.environ.update(env or {})
+    @pytest.fixture
+    def tmp_catalogue(pluginary_env: Path,
+                      plugin_manager: ExtensionManager) -> Iterator[Catalogue]:
+        """An empty catalogue, the very file ``run_cli`` reads by default, closed after the
+        test: fill it through the API, then check what the CLI shows."""
+        catalogue = open_catalogue(plugin_manager, str(pluginary_env), create=True)
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = run(list(args), pm=pm)
+            yield catalogue
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-        return CliResult(code, out.getvalue(), err.getvalue())
+            catalogue.close()
 
-    return invoke
+
+    @pytest.fixture
+    def run_cli(pluginary_env: Path) -> Callable[..., CliResult]:
+        """Run ``pluginary ARGS...`` in-process, isolated by :func:`pluginary_env`."""
+        from .cli import run
+
+        def invoke(*args: str, env: dict[str, str] | None = None,
+                   pm: ExtensionManager | None = None) -> CliResult:
+            out, err = io.StringIO(), io.StringIO()
+            saved = {k: os.environ.get(k) for k in env or {}}
+            os.environ.update(env or {})
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    code = run(list(args), pm=pm)
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+            return CliResult(code, out.getvalue(), err.getvalue())
+
+        return invoke

@@ -12,7 +12,8 @@ BROKEN = ("broken-import", "broken-signature", "broken-unknown-hook")
 
 
 @pytest.fixture(autouse=True)
-def _disable_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+def _disable_broken(monkeypatch: pytest.MonkeyPatch, pluginary_env: object) -> None:
+    # After pluginary_env, which clears PLUGINARY_DISABLE.
     monkeypatch.setenv("PLUGINARY_DISABLE", ",".join(BROKEN))
 
 

@@ -84,7 +84,7 @@ def test_two_extensions_claiming_one_command_are_both_named():
 
     pm.register(Impostor(), name="impostor")
     with pytest.raises(ExtensionError) as info:
-        collect_commands(pm)
+        collect_commands(pm, strict=True)
     assert "'testext'" in str(info.value) and "'impostor'" in str(info.value)
 
 

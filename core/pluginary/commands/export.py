@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import pluggy
 import typer
 
 from .. import hookimpl
-from ..errors import NotFoundError, UsageError
+from ..errors import ExtensionError, NotFoundError, PluginaryError, UsageError
+from ..manager import describe
 from ..output import emit_json, emit_table
 from ..query.tree import Sort
 from ..registry import CommandRegister, collect_exporters
@@ -19,8 +22,24 @@ from .common import HiddenFlag, JsonFlag, session, wants_json
 
 @hookimpl
 def register_commands(register: CommandRegister) -> None:
-    register("export", export, help="Write the catalogue with an installed exporter; "
-             "without arguments, list the exporters.")
+    register("export", export, help=export_help)
+
+
+def export_help(pm: pluggy.PluginManager) -> str:
+    """The help of ``pluginary export``, naming the installed exporters."""
+    # Built with every CLI run: a broken exporter is reported by 'pluginary export' itself,
+    # not as a warning on every other command.
+    logging.disable(logging.WARNING)
+    try:
+        exporters = collect_exporters(pm, strict=False)
+    except ExtensionError:  # two claim one name: 'pluginary export' itself says which
+        exporters = {}
+    finally:
+        logging.disable(logging.NOTSET)
+    listed = "; ".join(f"{name}: {entry.item.description}"
+                       for name, entry in sorted(exporters.items())) or "none installed"
+    return ("Write the catalogue with an installed exporter; without arguments, list the "
+            f"exporters. Installed: {listed}.")
 
 
 def export(
@@ -60,5 +79,14 @@ def export(
     records = [h.record for h in find(
         s.pm, catalogue, query or "", sort=Sort.NAME, limit=None, hidden=hidden,
         also=[f'format:"{format}"'] if format is not None else [], parameters=True).hits]
-    exporters[exporter].item.export(records, target)
+    entry = exporters[exporter]
+    try:
+        entry.item.export(records, target)
+    except PluginaryError:
+        raise  # already a message for the user
+    except Exception as exc:
+        raise ExtensionError(
+            f"exporter '{exporter}' of {describe(s.pm, entry.extension)} failed: "
+            f"{type(exc).__name__}: {exc}",
+            hint="report it to that extension's authors; -vv shows the traceback") from exc
     sys.stdout.write(f"exported {len(records)} plugins with '{exporter}' to {target}\n")
