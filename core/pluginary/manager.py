@@ -35,6 +35,8 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.compat",
     "pluginary.commands.organise",
     "pluginary.commands.categories",
+    "pluginary.commands.importing",
+    "pluginary.builtins.manifest",
 )
 
 CORE_DISTRIBUTION = "pluginary"

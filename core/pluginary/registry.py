@@ -31,7 +31,13 @@ T = TypeVar("T")
 
 @runtime_checkable
 class Exporter(Protocol):
-    """Writes records into another program's files."""
+    """Writes records into another program's files.
+
+    The plain form is ``export(records, destination)``. An exporter may instead (or also)
+    define ``export_selection(selection, destination, *, dry_run)``: it then receives a
+    :class:`pluginary.exporting.ExportSelection` (installations, products, tags, collections)
+    and returns the :class:`pluginary.exportfiles.FileChange` of each file, which makes
+    ``--dry-run`` and the backup report work (see docs/hooks.md)."""
 
     name: str
     description: str

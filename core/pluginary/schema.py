@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from .models import PUBLIC_STRUCTS
+from .manifest import Manifest
 from .organisation import Organisation
 from .rules import Rule, RuleSet
 
@@ -20,12 +21,13 @@ from .rules import Rule, RuleSet
 def public_schema() -> dict[str, Any]:
     """One JSON Schema document whose ``$defs`` hold every public struct."""
     (_, *_rest), components = msgspec.json.schema_components(
-        (*PUBLIC_STRUCTS, Rule, RuleSet, Organisation), ref_template="#/$defs/{name}")
+        (*PUBLIC_STRUCTS, Rule, RuleSet, Organisation, Manifest), ref_template="#/$defs/{name}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Pluginary public structs",
         "description": ("Values that cross Pluginary's extension boundaries "
-                        "(pluginary.models, pluginary.rules, pluginary.organisation)."),
+                        "(pluginary.models, pluginary.rules, pluginary.organisation, "
+                        "pluginary.manifest)."),
         "$defs": components,
     }
 

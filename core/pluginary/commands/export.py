@@ -12,11 +12,12 @@ import typer
 
 from .. import hookimpl
 from ..errors import ExtensionError, NotFoundError, PluginaryError, UsageError
+from ..exportfiles import FileChange
+from ..exporting import ExportSelection, select
 from ..manager import describe
 from ..output import emit_json, emit_table
-from ..query.tree import Sort
 from ..registry import CommandRegister, collect_exporters
-from ..search import check_format, find
+from ..search import check_format
 from .common import HiddenFlag, JsonFlag, session, wants_json
 
 
@@ -46,10 +47,17 @@ def export(
     ctx: typer.Context,
     exporter: Annotated[str | None, typer.Argument(help="Exporter name.")] = None,
     destination: Annotated[Path | None, typer.Argument(help="File or folder to write.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File or folder to write (the same as DESTINATION).")] = None,
     query: Annotated[str | None, typer.Option(
         "--query", "-q", help="Only the plugins matching this query (docs/search.md).")] = None,
+    collection: Annotated[list[str] | None, typer.Option(
+        "--collection", "-c", help="Only the plugins of this collection (repeatable; smart "
+        "ones evaluated now).")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="Only this format.")] = None,
     hidden: HiddenFlag = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", "-n", help="Write nothing; show the diff of each file.")] = False,
     json: JsonFlag = False,
 ) -> None:
     s = session(ctx)
@@ -66,6 +74,9 @@ def export(
     if exporter not in exporters:
         known = ", ".join(sorted(exporters)) or "none installed"
         raise UsageError(f"no exporter named '{exporter}'", hint=f"available: {known}")
+    if destination is not None and out is not None and destination != out:
+        raise UsageError("give the destination once: DESTINATION or --out", hint="choose one")
+    destination = destination or out
     if destination is None:
         raise UsageError("export needs a destination", hint=f"pluginary export {exporter} PATH")
     target = destination.expanduser()
@@ -76,12 +87,18 @@ def export(
     if format is not None:
         check_format(s.pm, catalogue, format)
     # Through the query language, so hidden plugins stay out unless asked (--hidden).
-    records = [h.record for h in find(
-        s.pm, catalogue, query or "", sort=Sort.NAME, limit=None, hidden=hidden,
-        also=[f'format:"{format}"'] if format is not None else [], parameters=True).hits]
+    selection = select(s.pm, catalogue, query=query or "", collections=collection or (),
+                       hidden=hidden, format=format)
     entry = exporters[exporter]
     try:
-        entry.item.export(records, target)
+        if hasattr(entry.item, "export_selection"):
+            changes = entry.item.export_selection(selection, target, dry_run=dry_run)
+        elif dry_run:
+            raise UsageError(f"exporter '{exporter}' cannot show a dry run",
+                             hint="it writes only with export(records, destination)")
+        else:
+            entry.item.export(list(selection.records), target)
+            changes = []
     except PluginaryError:
         raise  # already a message for the user
     except Exception as exc:
@@ -89,4 +106,27 @@ def export(
             f"exporter '{exporter}' of {describe(s.pm, entry.extension)} failed: "
             f"{type(exc).__name__}: {exc}",
             hint="report it to that extension's authors; -vv shows the traceback") from exc
-    sys.stdout.write(f"exported {len(records)} plugins with '{exporter}' to {target}\n")
+    report(selection, exporter, target, changes, dry_run=dry_run,
+           as_json=wants_json(ctx, json))
+
+
+def report(selection: ExportSelection, exporter: str, target: Path,
+           changes: list[FileChange], *, dry_run: bool, as_json: bool) -> None:
+    """What the export wrote (or would write): each file, whether it changed, its backup."""
+    if as_json:
+        emit_json({"exporter": exporter, "plugins": len(selection.records), "dry_run": dry_run,
+                   "files": [{"path": str(c.path), "changed": c.changed, "existed": c.existed,
+                              "backup": str(c.backup) if c.backup else None,
+                              "diff": c.diff if dry_run else ""} for c in changes]})
+        return
+    for change in changes:
+        if dry_run:
+            sys.stdout.write(change.diff or f"{change.path}: unchanged\n")
+        elif change.backup is not None:
+            sys.stdout.write(f"{change.path}: written (the old one is {change.backup})\n")
+        elif change.changed:
+            sys.stdout.write(f"{change.path}: written\n")
+        else:
+            sys.stdout.write(f"{change.path}: unchanged\n")
+    verb = "would export" if dry_run else "exported"
+    sys.stdout.write(f"{verb} {len(selection.records)} plugins with '{exporter}' to {target}\n")

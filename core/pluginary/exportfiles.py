@@ -1,0 +1,108 @@
+"""Writing another program's files safely: the helper every exporter uses.
+
+An exporter reads the existing file itself (and refuses a malformed one before anything is
+written), merges, and hands the new text to :func:`write_text`, which
+
+- does nothing when the text is unchanged;
+- with ``dry_run``, only returns the unified diff;
+- otherwise keeps a timestamped backup of the old file beside it (``NAME.YYYYmmdd-HHMMSS.bak``,
+  the newest :data:`KEEP_BACKUPS` kept), writes a temporary file in the same folder, gives it
+  the old file's mode, and renames it over the target, so a crash or a full disk never leaves a
+  half-written file where the DAW reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import shutil
+import stat
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DiskFullError, UsageError
+
+#: How many backups of one file are kept (the oldest go first).
+KEEP_BACKUPS = 10
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What :func:`write_text` did (or, with ``dry_run``, would do) to one file."""
+
+    path: Path
+    existed: bool
+    changed: bool
+    diff: str = ""
+    backup: Path | None = None
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text, None when it does not exist; a one-line error when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 text ({exc.reason}); nothing was written",
+                         hint="move it aside or fix it, then export again") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written") from exc
+
+
+def write_text(path: Path, text: str, *, dry_run: bool = False,
+               keep: int = KEEP_BACKUPS) -> FileChange:
+    """Replace ``path`` with ``text`` atomically, keeping a backup of what was there."""
+    old = read_text(path)
+    diff = "".join(difflib.unified_diff(
+        (old or "").splitlines(keepends=True), text.splitlines(keepends=True),
+        fromfile=str(path) if old is not None else "/dev/null", tofile=str(path)))
+    if old == text:
+        return FileChange(path, existed=True, changed=False)
+    if dry_run:
+        return FileChange(path, existed=old is not None, changed=True, diff=diff)
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"folder {folder} does not exist; nothing was written",
+                         hint="create it first or choose another destination")
+    backup = _backup(path, keep) if old is not None else None
+    mode = stat.S_IMODE(path.stat().st_mode) if old is not None else 0o644
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if exc.errno == 28:  # ENOSPC
+            raise DiskFullError(f"the disk holding {path} is full; {path} is unchanged") from exc
+        raise UsageError(f"cannot write {path}: {exc.strerror}; it is unchanged",
+                         hint="check the folder's permissions") from exc
+    return FileChange(path, existed=old is not None, changed=True, diff=diff, backup=backup)
+
+
+def _backup(path: Path, keep: int) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+        n += 1
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise UsageError(f"cannot back up {path} to {target}: {exc.strerror}; nothing was "
+                         "written", hint="check the folder's permissions") from exc
+    # The names sort by time (the stamp), whatever the copies' own mtimes (copy2 keeps them).
+    backups = sorted(path.parent.glob(f"{path.name}.*.bak"))
+    for old in backups[:-keep] if keep > 0 else backups:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target

@@ -1,0 +1,67 @@
+"""The safe writer every exporter uses: atomic replace, mode kept, backups kept 10 deep,
+a dry run that only diffs, and a file it cannot read left untouched."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from pluginary.errors import UsageError
+from pluginary.exportfiles import KEEP_BACKUPS, write_text
+
+
+@pytest.fixture
+def daw(tmp_path):
+    """A folder of the DAW's own (tmp_path also holds the test's pluginary home)."""
+    folder = tmp_path / "daw"
+    folder.mkdir()
+    return folder
+
+
+def test_a_new_file_then_an_unchanged_one(daw):
+    target = daw / "reaper-fxtags.ini"
+    first = write_text(target, "[category]\nA=EQ\n")
+    assert (first.existed, first.changed, first.backup) == (False, True, None)
+    again = write_text(target, "[category]\nA=EQ\n")
+    assert (again.existed, again.changed) == (True, False)
+    assert list(daw.iterdir()) == [target]
+
+
+def test_a_change_keeps_the_mode_and_a_backup(daw):
+    target = daw / "tags.ini"
+    target.write_text("old\n")
+    os.chmod(target, 0o600)
+    change = write_text(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert change.backup is not None and change.backup.read_text() == "old\n"
+    assert "-old" in change.diff and "+new" in change.diff
+
+
+def test_a_dry_run_writes_nothing_and_shows_the_diff(daw):
+    target = daw / "tags.ini"
+    target.write_text("old\n")
+    change = write_text(target, "new\n", dry_run=True)
+    assert change.changed and "+new" in change.diff
+    assert target.read_text() == "old\n" and list(daw.iterdir()) == [target]
+
+
+def test_backups_are_kept_ten_deep(daw):
+    target = daw / "tags.ini"
+    target.write_text("0\n")
+    for n in range(1, KEEP_BACKUPS + 5):
+        write_text(target, f"{n}\n")
+    backups = sorted(daw.glob("tags.ini.*.bak"))
+    assert len(backups) == KEEP_BACKUPS
+    assert "13\n" not in {b.read_text() for b in backups} and target.read_text() == "14\n"
+
+
+def test_a_file_that_is_not_text_is_a_clear_error_and_stays(daw):
+    target = daw / "tags.ini"
+    target.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(UsageError, match="not UTF-8 text"):
+        write_text(target, "new\n")
+    assert target.read_bytes() == b"\xff\xfe\x00garbage"
+    assert list(daw.iterdir()) == [target]
