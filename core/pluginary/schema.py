@@ -12,8 +12,8 @@ from typing import Any
 
 import msgspec
 
-from .models import PUBLIC_STRUCTS
 from .manifest import Manifest
+from .models import PUBLIC_STRUCTS
 from .organisation import Organisation
 from .rules import Rule, RuleSet
 
