@@ -76,20 +76,27 @@ def export(
         raise UsageError(f"no exporter named '{exporter}'", hint=f"available: {known}")
     if destination is not None and out is not None and destination != out:
         raise UsageError("give the destination once: DESTINATION or --out", hint="choose one")
+    entry = exporters[exporter]
     destination = destination or out
+    default = getattr(entry.item, "default_destination", None)
+    if destination is None and callable(default):
+        destination = Path(default())  # the DAW's own location
     if destination is None:
         raise UsageError("export needs a destination", hint=f"pluginary export {exporter} PATH")
     target = destination.expanduser()
-    if not target.parent.is_dir():
-        raise NotFoundError(f"folder {target.parent} does not exist",
-                            hint="create it first or choose another destination")
+    # An exporter that writes several files into the DAW's folder says destination_kind.
+    folder = target if getattr(entry.item, "destination_kind", "file") == "folder" \
+        else target.parent
+    if not folder.is_dir():
+        raise NotFoundError(f"folder {folder} does not exist",
+                            hint="create it first (or start the DAW once), or choose another "
+                                 "destination")
     catalogue = s.catalogue()
     if format is not None:
         check_format(s.pm, catalogue, format)
     # Through the query language, so hidden plugins stay out unless asked (--hidden).
     selection = select(s.pm, catalogue, query=query or "", collections=collection or (),
                        hidden=hidden, format=format)
-    entry = exporters[exporter]
     try:
         if hasattr(entry.item, "export_selection"):
             changes = entry.item.export_selection(selection, target, dry_run=dry_run)

@@ -1,0 +1,64 @@
+"""How REAPER names a plugin in its FX browser files, per format.
+
+From files REAPER wrote (tests/data, sources in tests/data/SOURCES.md) and the research in
+docs/exporters/reaper.md: a VST3 folder item is the bundle's full path with type 3; an AU is
+``Vendor: Name`` with type 5; a CLAP is its id with type 7 and an LV2 its URI with type 1 (the
+codes REAPER's own scripts use; no published file shows them). An ``fxtags`` key is the
+plugin's file name with every character outside ``A-Za-z0-9.`` turned into ``_`` for VST3, and
+``Vendor: Name`` for AU. REAPER does not host LADSPA.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from pluginary.models import PluginRecord
+
+#: ``Type<n>`` codes of ``reaper-fxfolders.ini``.
+TYPE_VST = 3
+TYPE_AU = 5
+TYPE_CLAP = 7
+TYPE_LV2 = 1
+TYPE_SMART = 1048576
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9.]")
+_CONTACT = re.compile(r"\s*[<(\[]?\S+@\S+[>)\]]?|\s*https?://\S+")
+
+
+def vendor_of(record: PluginRecord) -> str:
+    """The vendor as REAPER shows developers: without e-mail addresses or URLs."""
+    return _CONTACT.sub("", record.vendor).strip()
+
+
+def folder_item(record: PluginRecord, path: str) -> tuple[int, str] | None:
+    """``(Type, Item)`` for a folder, or None when REAPER cannot host the format."""
+    if record.format == "vst3" and path:
+        return TYPE_VST, path
+    if record.format == "au":
+        return TYPE_AU, f"{vendor_of(record)}: {record.name}"
+    if record.format == "clap":
+        return TYPE_CLAP, record.uid
+    if record.format == "lv2":
+        return TYPE_LV2, record.uid
+    return None
+
+
+def tag_key(record: PluginRecord, path: str) -> str | None:
+    """The ``reaper-fxtags.ini`` key, or None when REAPER's spelling for the format is unknown
+    (CLAP, LV2) or it cannot host it (LADSPA)."""
+    if record.format == "vst3" and path:
+        return _UNSAFE.sub("_", PurePath(path).name)
+    if record.format == "au":
+        return f"{vendor_of(record)}: {record.name}"
+    return None
+
+
+def category_of(path: str) -> str:
+    """The REAPER category for a tree category: its second level (``Effect/Dynamics/Compressor``
+    is ``Dynamics``, ``Instrument/Synth`` is ``Synth``), or the top one alone (``Analyzer``);
+    "" for the bare ``Effect`` or ``Instrument``, which say nothing in REAPER's list."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 2:
+        return parts[1]
+    return parts[0] if parts and parts[0] not in ("Effect", "Instrument") else ""

@@ -1,0 +1,147 @@
+"""The REAPER exporter on the real zam-plugins set (VST3, CLAP, LADSPA), into REAPER files that
+a REAPER user published (tests/data, sources in SOURCES.md), read back with configparser."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ZAMCOMP_VST3 = "vst3:2046504473616C63504D435A00000000"
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def independent(path: Path) -> configparser.RawConfigParser:
+    """An independent reading: configparser as a REAPER file needs it."""
+    ini = configparser.RawConfigParser(delimiters=("=",), strict=True, interpolation=None)
+    ini.optionxform = str  # type: ignore[assignment,method-assign]
+    ini.read_string(path.read_text(encoding="utf-8"))
+    return ini
+
+
+def folders(ini: configparser.RawConfigParser) -> dict[str, list[tuple[str, str]]]:
+    """Name -> [(Type, Item)], checking REAPER's invariants on the way."""
+    index = ini["Folders"]
+    count = int(index["NbFolders"])
+    assert len([k for k in index if k.startswith("Name")]) == count
+    out = {}
+    for pos in range(count):
+        body = ini[f"Folder{index[f'Id{pos}']}"]
+        n = int(body["Nb"])
+        assert len([k for k in body if k.startswith("Item")]) == n
+        out[index[f"Name{pos}"]] = [(body[f"Type{i}"], body[f"Item{i}"]) for i in range(n)]
+    return out
+
+
+@pytest.fixture
+def zam(run_cli):
+    for root in ("/usr/lib/vst3", "/usr/lib/clap"):
+        ok(run_cli("scan", root, "--json"))
+    ok(run_cli("scan", "/usr/lib/ladspa/ZamComp-ladspa.so", "--json"))
+    ok(run_cli("collection", "create", "Mixing"))
+    ok(run_cli("collection", "add", "Mixing", ZAMCOMP_VST3, "clap:com.zamaudio.ZamEQ2",
+               "ladspa:1514360144"))
+
+
+def test_folders_and_tags_merge_into_real_reaper_files_and_keep_every_user_entry(
+        run_cli, zam, reaper_folder):
+    before_folders = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    before_tags = independent(reaper_folder / "reaper-fxtags.ini")
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    after = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    for name, items in before_folders.items():
+        assert after[name] == items, name
+    assert after["Mixing"] == [("3", "/usr/lib/vst3/ZamComp.vst3"),
+                               ("7", "com.zamaudio.ZamEQ2")]  # REAPER hosts no LADSPA
+    tags = independent(reaper_folder / "reaper-fxtags.ini")
+    for section in ("category", "developer"):
+        for key, value in before_tags[section].items():
+            assert tags[section][key] == value, key
+    assert tags["category"]["ZamComp.vst3"] == "Dynamics"
+    assert tags["developer"]["ZamComp.vst3"] == "Damien Zammit"
+    assert tags["developer"]["Waves: C1 comp (m)"] == "Waves"
+    assert list(reaper_folder.glob("reaper-fxfolders.ini.*.bak"))
+
+
+def test_a_folder_edited_in_reaper_is_left_alone_and_said(run_cli, zam, reaper_folder):
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    path = reaper_folder / "reaper-fxfolders.ini"
+    ini = independent(path)
+    mixing = next(s for s in ini.sections() if s.startswith("Folder") and s != "Folders"
+                  and ini[s].get("Item0") == "/usr/lib/vst3/ZamComp.vst3")
+    ini[mixing]["Item0"] = "/usr/lib/vst3/ZamGate.vst3"  # the user's change, in REAPER
+    with path.open("w") as handle:
+        ini.write(handle, space_around_delimiters=False)
+    ok(run_cli("collection", "add", "Mixing", "name:ZamVerb format:vst3"))
+    ok(run_cli("collection", "create", "FAV"))  # the sample already has a folder FAV
+    ok(run_cli("collection", "add", "FAV", ZAMCOMP_VST3))
+    again = ok(run_cli("export", "reaper", str(reaper_folder)))
+    assert "folder 'Mixing'" in again.stderr and "folder 'FAV'" in again.stderr
+    after = folders(independent(path))
+    assert after["Mixing"][0] == ("3", "/usr/lib/vst3/ZamGate.vst3")
+    assert after["FAV"] == folders(independent(DATA / "reaper-fxfolders.ini"))["FAV"]
+
+
+def test_an_unchanged_folder_follows_its_collection_and_goes_with_it(
+        run_cli, zam, reaper_folder):
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    ok(run_cli("collection", "add", "Mixing", "name:ZamVerb format:vst3"))
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    after = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    assert ("3", "/usr/lib/vst3/ZamVerb.vst3") in after["Mixing"]
+    ok(run_cli("collection", "delete", "Mixing"))
+    ok(run_cli("collection", "create", "Other"))
+    ok(run_cli("collection", "add", "Other", ZAMCOMP_VST3))
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    after = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    assert "Mixing" not in after and "Other" in after
+    assert len(after) == 16 + 1
+
+
+def test_smart_collections_become_smart_folders_when_reaper_can_search(
+        run_cli, zam, reaper_folder):
+    ok(run_cli("saved", "create", "comps", "comp -side"))
+    ok(run_cli("collection", "create", "Comps", "--saved", "comps"))
+    ok(run_cli("saved", "create", "zam-clap", "vendor:zam format:clap name:ZamEQ2"))
+    ok(run_cli("collection", "create", "Zam CLAP", "--saved", "zam-clap"))
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    after = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    assert after["Comps"] == [("1048576", "comp NOT side")]
+    assert after["Zam CLAP"] == [("7", "com.zamaudio.ZamEQ2")]
+
+
+def test_dry_run_and_a_malformed_file_write_nothing(run_cli, zam, reaper_folder):
+    before = {p.name: p.read_bytes() for p in reaper_folder.iterdir()}
+    dry = ok(run_cli("export", "reaper", str(reaper_folder), "--dry-run"))
+    assert "+Name16=Mixing" in dry.stdout
+    assert {p.name: p.read_bytes() for p in reaper_folder.iterdir()} == before
+    (reaper_folder / "reaper-fxtags.ini").write_text("category]\nbroken\n")
+    bad = run_cli("export", "reaper", str(reaper_folder))
+    assert bad.exit_code == 2 and "nothing was written" in bad.stderr
+    assert (reaper_folder / "reaper-fxfolders.ini").read_bytes() == before[
+        "reaper-fxfolders.ini"]
+    assert not list(reaper_folder.glob("*.bak"))
+
+
+def test_golden_files_from_an_empty_reaper_folder(run_cli, zam, tmp_path):
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    ok(run_cli("export", "reaper", str(fresh), "--query", "vendor:zam format:vst3"))
+    for name in ("reaper-fxfolders.ini", "reaper-fxtags.ini"):
+        assert (fresh / name).read_text() == (DATA / f"golden-{name}").read_text(), name
+
+
+def test_the_default_destination_is_reapers_resource_path(run_cli, zam, tmp_path,
+                                                          monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    missing = run_cli("export", "reaper")
+    assert missing.exit_code == 3 and str(tmp_path / "config" / "REAPER") in missing.stderr
+    (tmp_path / "config" / "REAPER").mkdir(parents=True)
+    ok(run_cli("export", "reaper"))
+    assert (tmp_path / "config" / "REAPER" / "reaper-fxfolders.ini").is_file()
