@@ -98,7 +98,12 @@ def make_app(pm: ExtensionManager, session: Session | None = None) -> typer.Type
     for name, entry in sorted(collect_commands(pm).items()):
         command = entry.item
         # A help text may be a function of the manager (``export`` lists the exporters).
-        text = command.help(pm) if callable(command.help) else command.help
+        try:
+            text = command.help(pm) if callable(command.help) else command.help
+        except Exception as exc:  # an extension's help must not take down every command
+            log.warning("%s: the help of command '%s' failed: %s: %s",
+                        describe(pm, entry.extension), name, type(exc).__name__, exc)
+            text = ""
         if isinstance(command.target, typer.Typer):
             app.add_typer(command.target, name=name, help=text or None)
         elif callable(command.target):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -41,9 +42,10 @@ class FileChange:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, None when it does not exist; a one-line error when it cannot be read."""
+    """The file's text (lines end in ``\n``, a UTF-8 byte-order mark dropped), None when it
+    does not exist; a one-line error when it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:
@@ -55,7 +57,12 @@ def read_text(path: Path) -> str | None:
 
 def write_text(path: Path, text: str, *, dry_run: bool = False,
                keep: int = KEEP_BACKUPS) -> FileChange:
-    """Replace ``path`` with ``text`` atomically, keeping a backup of what was there."""
+    """Replace ``path`` with ``text`` atomically, keeping a backup of what was there.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays: dotfiles
+    managers link DAW files); a file that used CRLF line ends or a byte-order mark keeps
+    them."""
+    path = path.resolve() if path.is_symlink() else path
     old = read_text(path)
     diff = "".join(difflib.unified_diff(
         (old or "").splitlines(keepends=True), text.splitlines(keepends=True),
@@ -70,9 +77,12 @@ def write_text(path: Path, text: str, *, dry_run: bool = False,
                          hint="create it first or choose another destination")
     backup = _backup(path, keep) if old is not None else None
     mode = stat.S_IMODE(path.stat().st_mode) if old is not None else 0o644
+    raw = path.read_bytes()[:4096] if old is not None else b""
+    newline = "\r\n" if b"\r\n" in raw else "\n"
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -100,8 +110,12 @@ def _backup(path: Path, keep: int) -> Path:
     except OSError as exc:
         raise UsageError(f"cannot back up {path} to {target}: {exc.strerror}; nothing was "
                          "written", hint="check the folder's permissions") from exc
-    # The names sort by time (the stamp), whatever the copies' own mtimes (copy2 keeps them).
-    backups = sorted(path.parent.glob(f"{path.name}.*.bak"))
+    # Only backups this module made (NAME.YYYYmmdd-HHMMSS[-n].bak), never a user's own
+    # NAME.orig.bak; ordered by their stamp and number, whatever the copies' mtimes.
+    pattern = re.compile(re.escape(path.name) + r"\.(\d{8}-\d{6})(?:-(\d+))?\.bak")
+    ours = [(m.group(1), int(m.group(2) or 0), p) for p in path.parent.iterdir()
+            if (m := pattern.fullmatch(p.name))]
+    backups = [p for _, _, p in sorted(ours)]
     for old in backups[:-keep] if keep > 0 else backups:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -42,6 +42,10 @@ class ExportSelection:
     #: The whole organisation as stored (tags on products, saved searches), for exporters
     #: that carry it over, such as the manifest.
     organisation: Organisation = field(default_factory=Organisation)
+    #: True when nothing narrowed the selection (no query, collection or format): an exporter
+    #: may then remove what it wrote before and no longer exports; after a partial export it
+    #: must leave its other entries alone.
+    complete: bool = True
 
 
 def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
@@ -84,7 +88,8 @@ def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
         products=products,
         tags={k: tuple(sorted(v)) for k, v in tags.items()},
         collections=_collections(pm, catalogue, organisation, keys),
-        organisation=organisation)
+        organisation=organisation,
+        complete=not (query.strip() or collections or format))
 
 
 def _collections(pm: pluggy.PluginManager, catalogue: Catalogue, organisation: Organisation,

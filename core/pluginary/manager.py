@@ -184,8 +184,13 @@ def _refuse_unmarked_hooks(plugin: object, module_name: str) -> None:
     ignores it, so the extension would load as ``ok`` and provide nothing."""
     specs = {name for spec in hookspecs.SPEC_CLASSES for name in vars(spec)
              if not name.startswith("_")}
+    home = getattr(plugin, "__name__", None) or type(plugin).__module__
     for name in sorted(specs):
         function = getattr(plugin, name, None)
+        # Only what the extension defines: `from pluginary.catalogue import open_catalogue`
+        # imports a function of that name, which is no hook.
+        if getattr(function, "__module__", None) != home:
+            continue
         if callable(function) and not hasattr(function, f"{hookspecs.PROJECT}_impl"):
             raise pluggy.PluginValidationError(
                 plugin, f"{module_name}.{name} looks like a hook but lacks @pluginary.hookimpl, "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import msgspec
 
+from .errors import UsageError
 from .exportfiles import FileChange, write_text
 from .exporting import ExportSelection
 from .models import PluginRecord, Product, Role
@@ -47,7 +48,7 @@ class ManifestPlugin(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     name: str
     vendor: str = ""
     version: str = ""
-    role: str = Role.UNKNOWN.value
+    role: Role = Role.UNKNOWN
     #: DAWproject's deviceRole: instrument, audioFX, noteFX or analyzer ("" when unknown).
     device_role: str = ""
     #: As the plugin declares them.
@@ -82,19 +83,27 @@ def build(selection: ExportSelection) -> Manifest:
     for record in sorted(selection.records, key=lambda r: r.key):
         key = record.key
         product = selection.products.get(key)
-        paths = tuple(sorted({i.path for i in selection.installations.get(key, ())}))
+        paths = tuple(sorted({i.path for i in selection.installations.get(key, ()) if i.path}))
         plugins.append(ManifestPlugin(
             key=key, format=record.format, uid=record.uid,
             ids={ID_NAMES[record.format]: record.uid} if record.format in ID_NAMES else {},
             name=record.name, vendor=record.vendor, version=record.version,
-            role=record.role.value, device_role=DEVICE_ROLES.get(record.role, ""),
+            role=record.role, device_role=DEVICE_ROLES.get(record.role, ""),
             categories=record.categories, category=record.category,
             category_guessed=record.category_guessed, description=record.description,
             audio_inputs=record.audio_inputs, audio_outputs=record.audio_outputs,
             paths=paths or tuple(p for p in (record.bundle_path or record.file_path,) if p),
             product=product.key if product else "", tags=selection.tags.get(key, ())))
-    products = sorted({p.key: p for p in selection.products.values()}.values(),
-                      key=lambda p: p.key)
+    # A product as far as the selection goes: its members and formats among the exported
+    # plugins, so that a manifest read back and written again is the same file.
+    keys = {r.key for r in selection.records}
+    products = []
+    for product in sorted({p.key: p for p in selection.products.values()}.values(),
+                          key=lambda p: p.key):
+        members = tuple(m for m in product.members if m in keys)
+        products.append(msgspec.structs.replace(
+            product, members=members,
+            formats=tuple(sorted({m.split(":", 1)[0] for m in members}))))
     return Manifest(plugins=tuple(plugins), products=tuple(products),
                     organisation=selection.organisation)
 
@@ -109,10 +118,14 @@ def records_of(manifest: Manifest) -> list[PluginRecord]:
     the manifest does not carry them)."""
     out = []
     for plugin in manifest.plugins:
+        if not plugin.format or not plugin.uid or plugin.key != f"{plugin.format}:{plugin.uid}":
+            raise UsageError(f"manifest plugin '{plugin.key}' has format '{plugin.format}' and "
+                             f"uid '{plugin.uid}'; its key must be format:uid; nothing was "
+                             "imported", hint="fix the file or export it again")
         for path in plugin.paths or ("",):
             out.append(PluginRecord(
                 format=plugin.format, uid=plugin.uid, name=plugin.name, vendor=plugin.vendor,
-                version=plugin.version, role=Role(plugin.role), categories=plugin.categories,
+                version=plugin.version, role=plugin.role, categories=plugin.categories,
                 category=plugin.category, category_guessed=plugin.category_guessed,
                 description=plugin.description, audio_inputs=plugin.audio_inputs,
                 audio_outputs=plugin.audio_outputs, bundle_path=path, file_path=path))

@@ -106,7 +106,7 @@ def _collect(
     found: dict[str, Entry[T]] = {}
     impls = list(reversed(getattr(pm.hook, hook_name).get_hookimpls()))
     # Built-ins first: with keep_first they keep their names whatever pluggy's order is.
-    impls.sort(key=lambda impl: not impl.plugin_name.startswith("core."))
+    impls.sort(key=lambda impl: not _builtin(pm, impl.plugin_name))
     for impl in impls:
         extension = impl.plugin_name
 
@@ -138,6 +138,14 @@ def _collect(
                 raise ExtensionError(message) from exc
             log.warning(message)
     return found
+
+
+def _builtin(pm: pluggy.PluginManager, name: str) -> bool:
+    """Whether the extension is one of the core's built-ins (by the loader's record, not its
+    name: an entry point may be called anything)."""
+    extension_named = getattr(pm, "extension_named", None)
+    info = extension_named(name) if callable(extension_named) else None
+    return bool(getattr(info, "builtin", False))
 
 
 def _plain(add: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -176,8 +184,9 @@ def collect_exporters(
         def register(exporter: Exporter) -> None:
             missing = [attr for attr, kind in (("name", str), ("description", str))
                        if not isinstance(getattr(exporter, attr, None), kind)]
-            if not callable(getattr(exporter, "export", None)):
-                missing.append("export()")
+            if not (callable(getattr(exporter, "export", None))
+                    or callable(getattr(exporter, "export_selection", None))):
+                missing.append("export() or export_selection()")
             if missing:
                 raise TypeError(f"{type(exporter).__name__} is not an Exporter: it needs "
                                 f"{', '.join(missing)} (see pluginary.registry.Exporter)")
@@ -185,7 +194,8 @@ def collect_exporters(
 
         return register
 
-    return _collect(pm, "register_exporters", make, lambda e: e.name, strict=strict)
+    return _collect(pm, "register_exporters", make, lambda e: e.name, strict=strict,
+                    keep_first=True)
 
 
 def collect_rule_sets(

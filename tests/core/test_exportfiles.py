@@ -65,3 +65,25 @@ def test_a_file_that_is_not_text_is_a_clear_error_and_stays(daw):
         write_text(target, "new\n")
     assert target.read_bytes() == b"\xff\xfe\x00garbage"
     assert list(daw.iterdir()) == [target]
+
+
+def test_a_link_stays_a_link_and_crlf_stays_crlf(daw, tmp_path):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "tags.ini"
+    real.write_bytes(b"[a]\r\nx=1\r\n")
+    (daw / "tags.ini").symlink_to(real)
+    write_text(daw / "tags.ini", "[a]\nx=2\n")
+    assert (daw / "tags.ini").is_symlink()
+    assert real.read_bytes() == b"[a]\r\nx=2\r\n"
+
+
+def test_a_users_own_backup_is_never_pruned(daw):
+    target = daw / "tags.ini"
+    target.write_text("0\n")
+    mine = daw / "tags.ini.orig.bak"
+    mine.write_text("mine\n")
+    for n in range(1, KEEP_BACKUPS + 3):
+        write_text(target, f"{n}\n")
+    assert mine.read_text() == "mine\n"
+    assert len(list(daw.glob("tags.ini.2*.bak"))) == KEEP_BACKUPS

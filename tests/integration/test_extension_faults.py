@@ -65,6 +65,9 @@ def test_an_exception_inside_export_names_the_extension_and_exits_4(run_cli, tmp
         def register_exporters(register):
             register(Raising())
 
+    from pluginary.testing import sample_record
+
+    tmp_catalogue.upsert([sample_record(1)])
     pm = manager_with("raising-ext", Ext())
     result = run_cli("export", "raising", str(tmp_path / "out.txt"), pm=pm)
     assert result.exit_code == 4, result.stderr
@@ -114,6 +117,7 @@ def test_a_hook_without_hookimpl_makes_the_extension_broken():
     def register_exporters(register):  # no @hookimpl: pluggy would ignore it
         register(Raising())
 
+    register_exporters.__module__ = module.__name__  # defined there, as in a real module
     module.register_exporters = register_exporters  # type: ignore[attr-defined]
     pm = make_plugin_manager(strict=False)
     _load(pm, "unmarked", "pluginary-unmarked", "0.1", "unmarked_ext", lambda: module, set(),
@@ -146,3 +150,35 @@ def test_run_cli_reads_the_catalogue_tmp_catalogue_fills(run_cli, tmp_catalogue)
 
     tmp_catalogue.upsert([sample_record(1), sample_record(2)])
     assert len(run_cli("list", "--json").json()) == 2
+
+
+def test_a_module_that_imports_a_function_named_like_a_hook_is_fine():
+    from pluginary.catalogue import open_catalogue
+
+    module = types.ModuleType("importing_ext")
+    module.open_catalogue = open_catalogue  # type: ignore[attr-defined]
+    pm = make_plugin_manager(strict=False)
+    _load(pm, "importing", "pluginary-importing", "0.1", "importing_ext", lambda: module, set(),
+          False)
+    info = pm.extension_named("importing")
+    assert info is not None and info.status == "ok", info
+
+
+def test_an_exporter_with_only_export_selection_is_an_exporter():
+    from pluginary.exportfiles import write_text
+
+    class SelectionOnly:
+        name = "selection-only"
+        description = "writes the count"
+
+        def export_selection(self, selection, destination, *, dry_run=False):
+            return [write_text(destination, f"{len(selection.records)}\n", dry_run=dry_run)]
+
+    class Ext:
+        @staticmethod
+        @hookimpl
+        def register_exporters(register):
+            register(SelectionOnly())
+
+    pm = manager_with("selection-ext", Ext())
+    assert "selection-only" in collect_exporters(pm, strict=True)

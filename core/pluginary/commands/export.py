@@ -77,16 +77,29 @@ def export(
     if destination is not None and out is not None and destination != out:
         raise UsageError("give the destination once: DESTINATION or --out", hint="choose one")
     entry = exporters[exporter]
-    destination = destination or out
-    default = getattr(entry.item, "default_destination", None)
-    if destination is None and callable(default):
-        destination = Path(default())  # the DAW's own location
+
+    def fault(exc: Exception) -> ExtensionError:
+        return ExtensionError(
+            f"exporter '{exporter}' of {describe(s.pm, entry.extension)} failed: "
+            f"{type(exc).__name__}: {exc}",
+            hint="report it to that extension's authors; -vv shows the traceback")
+
+    try:  # the exporter's own code, from here on: its faults are its extension's
+        kind = getattr(entry.item, "destination_kind", "file")
+        default = getattr(entry.item, "default_destination", None)
+        destination = destination or out or (Path(default()) if callable(default) else None)
+    except PluginaryError:
+        raise
+    except Exception as exc:
+        raise fault(exc) from exc
     if destination is None:
         raise UsageError("export needs a destination", hint=f"pluginary export {exporter} PATH")
     target = destination.expanduser()
     # An exporter that writes several files into the DAW's folder says destination_kind.
-    folder = target if getattr(entry.item, "destination_kind", "file") == "folder" \
-        else target.parent
+    if kind == "folder" and target.exists() and not target.is_dir():
+        raise UsageError(f"exporter '{exporter}' writes into a folder; {target} is a file",
+                         hint="give the folder that holds it")
+    folder = target if kind == "folder" else target.parent
     if not folder.is_dir():
         raise NotFoundError(f"folder {folder} does not exist",
                             hint="create it first (or start the DAW once), or choose another "
@@ -98,8 +111,11 @@ def export(
     selection = select(s.pm, catalogue, query=query or "", collections=collection or (),
                        hidden=hidden, format=format)
     try:
-        if hasattr(entry.item, "export_selection"):
-            changes = entry.item.export_selection(selection, target, dry_run=dry_run)
+        export_selection = getattr(entry.item, "export_selection", None)
+        if callable(export_selection):
+            changes = list(export_selection(selection, target, dry_run=dry_run))
+            if not all(isinstance(c, FileChange) for c in changes):
+                raise TypeError("export_selection must return a list of FileChange")
         elif dry_run:
             raise UsageError(f"exporter '{exporter}' cannot show a dry run",
                              hint="it writes only with export(records, destination)")
@@ -109,10 +125,7 @@ def export(
     except PluginaryError:
         raise  # already a message for the user
     except Exception as exc:
-        raise ExtensionError(
-            f"exporter '{exporter}' of {describe(s.pm, entry.extension)} failed: "
-            f"{type(exc).__name__}: {exc}",
-            hint="report it to that extension's authors; -vv shows the traceback") from exc
+        raise fault(exc) from exc
     report(selection, exporter, target, changes, dry_run=dry_run,
            as_json=wants_json(ctx, json))
 

@@ -91,13 +91,16 @@ class ReaperExporter:
                 from exc
         folders_ini = ini.read(destination / FOLDERS)  # both parsed before anything is written
         tags_ini = ini.read(destination / TAGS)
+        # A partial export (--query, --collection) leaves Pluginary's other entries alone.
+        prune = selection.complete
         owned, report = merge(folders_ini, self.folders(selection), {
-            k: [tuple(i) for i in v] for k, v in memory.folders.items()})  # type: ignore[misc]
+            k: [(int(kind), str(item)) for kind, item in v]
+            for k, v in memory.folders.items()}, prune=prune)
         category, kept_c = merge_tags(tags_ini, "category", self.tags(selection, category=True),
-                                      memory.category)
+                                      memory.category, prune=prune)
         developer, kept_d = merge_tags(tags_ini, "developer", self.tags(selection,
                                                                          category=False),
-                                       memory.developer)
+                                       memory.developer, prune=prune)
         changes = [write_text(destination / FOLDERS, ini.render(folders_ini), dry_run=dry_run),
                    write_text(destination / TAGS, ini.render(tags_ini), dry_run=dry_run)]
         memory = Memory(folders={k: list(v) for k, v in owned.items()}, category=category,

@@ -145,3 +145,37 @@ def test_the_default_destination_is_reapers_resource_path(run_cli, zam, tmp_path
     (tmp_path / "config" / "REAPER").mkdir(parents=True)
     ok(run_cli("export", "reaper"))
     assert (tmp_path / "config" / "REAPER" / "reaper-fxfolders.ini").is_file()
+
+
+def test_a_partial_export_leaves_pluginarys_other_entries(run_cli, zam, reaper_folder):
+    ok(run_cli("collection", "create", "Other"))
+    ok(run_cli("collection", "add", "Other", "name:ZamVerb format:vst3"))
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    full = independent(reaper_folder / "reaper-fxtags.ini")
+    ok(run_cli("export", "reaper", str(reaper_folder), "--collection", "Mixing"))
+    after = folders(independent(reaper_folder / "reaper-fxfolders.ini"))
+    assert after["Other"] == [("3", "/usr/lib/vst3/ZamVerb.vst3")]
+    tags = independent(reaper_folder / "reaper-fxtags.ini")
+    assert dict(tags["category"]) == dict(full["category"])
+
+
+def test_sections_and_keys_it_does_not_know_are_kept(run_cli, zam, reaper_folder):
+    path = reaper_folder / "reaper-fxfolders.ini"
+    path.write_text(path.read_text().replace("[Folders]\n", "[Folders]\nSortMode=2\n")
+                    + "\n[Folder99]\nItem0=orphan\nNb=1\nType0=3\n")
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    ini = independent(path)
+    assert ini["Folders"]["SortMode"] == "2"
+    assert dict(ini["Folder99"]) == {"Item0": "orphan", "Nb": "1", "Type0": "3"}
+    mixing = next(ini[f"Folder{ini['Folders'][k.replace('Name', 'Id')]}"]
+                  for k, v in ini["Folders"].items() if k.startswith("Name") and v == "Mixing")
+    assert mixing.name == "Folder100", "a new folder's id is above every Folder section"
+
+
+def test_a_malformed_index_is_exit_2_with_nothing_written(run_cli, zam, reaper_folder):
+    path = reaper_folder / "reaper-fxfolders.ini"
+    path.write_text(path.read_text().replace("Id1=1\n", "Id1=0\n"))
+    before = path.read_bytes()
+    bad = run_cli("export", "reaper", str(reaper_folder))
+    assert bad.exit_code == 2 and "share one Id" in bad.stderr
+    assert path.read_bytes() == before and not list(reaper_folder.glob("*.bak"))
