@@ -55,7 +55,9 @@ def test_backups_are_kept_ten_deep(daw):
         write_text(target, f"{n}\n")
     backups = sorted(daw.glob("tags.ini.*.bak"))
     assert len(backups) == KEEP_BACKUPS
-    assert "13\n" not in {b.read_text() for b in backups} and target.read_text() == "14\n"
+    # The newest ten: what the file held before each of the last ten writes.
+    assert {b.read_text() for b in backups} == {f"{n}\n" for n in range(4, 14)}
+    assert target.read_text() == "14\n"
 
 
 def test_a_file_that_is_not_text_is_a_clear_error_and_stays(daw):
