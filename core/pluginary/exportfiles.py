@@ -99,23 +99,25 @@ def write_text(path: Path, text: str, *, dry_run: bool = False,
 
 
 def _backup(path: Path, keep: int) -> Path:
+    # Only backups this module made (NAME.YYYYmmdd-HHMMSS[-n].bak), never a user's own
+    # NAME.orig.bak; ordered by their stamp and number, whatever the copies' mtimes.
+    pattern = re.compile(re.escape(path.name) + r"\.(\d{8}-\d{6})(?:-(\d+))?\.bak")
+
+    def ours() -> list[tuple[str, int, Path]]:
+        return sorted((m.group(1), int(m.group(2) or 0), p) for p in path.parent.iterdir()
+                      if (m := pattern.fullmatch(p.name)))
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{stamp}.bak")
-    n = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
-        n += 1
+    # Above every number of this second, never a freed lower one: a pruned name reused would
+    # sort the newest backup first.
+    n = max((number + 1 for s, number, _ in ours() if s == stamp), default=0)
+    target = path.with_name(f"{path.name}.{stamp}{f'-{n}' if n else ''}.bak")
     try:
         shutil.copy2(path, target)
     except OSError as exc:
         raise UsageError(f"cannot back up {path} to {target}: {exc.strerror}; nothing was "
                          "written", hint="check the folder's permissions") from exc
-    # Only backups this module made (NAME.YYYYmmdd-HHMMSS[-n].bak), never a user's own
-    # NAME.orig.bak; ordered by their stamp and number, whatever the copies' mtimes.
-    pattern = re.compile(re.escape(path.name) + r"\.(\d{8}-\d{6})(?:-(\d+))?\.bak")
-    ours = [(m.group(1), int(m.group(2) or 0), p) for p in path.parent.iterdir()
-            if (m := pattern.fullmatch(p.name))]
-    backups = [p for _, _, p in sorted(ours)]
+    backups = [p for _, _, p in ours()]
     for old in backups[:-keep] if keep > 0 else backups:
         with contextlib.suppress(OSError):
             old.unlink()
