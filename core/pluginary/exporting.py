@@ -54,6 +54,11 @@ def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
     """The selection for an export: plugins matching ``query`` (and in any of
     ``collections``), hidden ones only with ``hidden``. An empty selection is an error."""
     also = [f'format:"{format}"'] if format is not None else []
+    known = {c.name.casefold() for c in catalogue.organisation().collections}
+    for name in collections:
+        if name.casefold() not in known and not any(k.startswith(name.casefold() + "/")
+                                                    for k in known):
+            raise NotFoundError(f"no collection '{name}'", hint="see pluginary collection list")
     if collections:
         also.append(" OR ".join(f'collection:"{name}"' for name in collections))
     hits = find(pm, catalogue, query, sort=Sort.NAME, limit=None, hidden=hidden, also=also,

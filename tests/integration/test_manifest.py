@@ -81,6 +81,9 @@ def test_bad_input_is_one_line_and_nothing_is_written(run_cli, pluginary_env, tm
     empty = run_cli("export", "manifest", str(tmp_path / "x.json"), "--query", "name:Nothing")
     assert empty.exit_code == 3 and "nothing to export" in empty.stderr
     assert not (tmp_path / "x.json").exists()
+    unknown = run_cli("export", "manifest", str(tmp_path / "x.json"), "--collection", "Nope")
+    assert unknown.exit_code == 3 and "no collection 'Nope'" in unknown.stderr
+    assert " at 1:" not in unknown.stderr  # not a place in a query the user did not type
     nowhere = run_cli("export", "manifest", str(tmp_path / "no" / "x.json"))
     assert nowhere.exit_code == 3
     bad = tmp_path / "bad.json"
