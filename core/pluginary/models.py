@@ -351,7 +351,9 @@ class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
     """One search result, best first."""
 
     record: PluginRecord
-    #: Higher is better; 0 for a plugin that matched only filters or a substring.
+    #: The bm25 weight of a hit ranked by it, higher is better; 0 for a hit ranked before
+    #: those by its name (the name alone holds the query's words) and for one that matched
+    #: only filters or a substring.
     score: float = 0.0
 
 

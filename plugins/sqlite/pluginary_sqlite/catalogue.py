@@ -35,7 +35,7 @@ from pluginary.models import (
 )
 from pluginary.retry import retry
 
-from . import codec, header, queries, schema
+from . import codec, header, journal, queries, schema
 from . import products as products_module
 from .catalogue_journal import JournalMethods
 from .catalogue_organise import OrganisationMethods
@@ -316,9 +316,14 @@ class SQLiteCatalogue(JournalMethods, OrganisationMethods):
 
     @_translated("compacting")
     def vacuum(self) -> None:
-        """Merge the FTS index, rebuild the file without free pages, and truncate the WAL."""
-        self._write(lambda conn: conn.execute(
-            "INSERT INTO plugins_fts (plugins_fts) VALUES ('optimize')"), doing="compacting")
+        """Merge the FTS index, refresh the planner's statistics, rebuild the file without
+        free pages, and truncate the WAL."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO plugins_fts (plugins_fts) VALUES ('optimize')")
+            journal.analyze(conn)
+
+        self._write(work, doing="compacting")
         writer = self._require_writer()
         with self._write_lock:
             writer.execute("VACUUM")

@@ -21,6 +21,8 @@ from pluginary.errors import UsageError
 
 SCHEME = "sqlite"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+#: The page cache of each reader connection, in KiB.
+READER_CACHE_KIB = 32768
 #: ON CONFLICT DO UPDATE (3.24), generated columns (3.31), ALTER TABLE DROP COLUMN (3.35).
 MINIMUM_SQLITE = (3, 35, 0)
 
@@ -131,6 +133,11 @@ def connect_reader(path: Path, busy_timeout_ms: int, *, immutable: bool) -> sqli
         conn = connect_probe(path, busy_timeout_ms)
     try:
         conn.execute("PRAGMA query_only = ON")
+        # Room for a whole 5000-plugin catalogue (about 15 MB): SQLite's default 2 MB page
+        # cache makes a search that touches a thousand rows read pages from the OS again
+        # (measured: the 30 benchmark searches 5-10 % faster). Memory is taken only as
+        # pages are read.
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
     except BaseException:
         conn.close()
         raise

@@ -189,6 +189,15 @@ def mark_missing(conn: sqlite3.Connection, paths: Sequence[str]) -> int:
 def finish_scan(conn: sqlite3.Connection, scan_id: int, status: str) -> None:
     conn.execute("UPDATE scans SET status = ?, finished_at = ? WHERE id = ?",
                  (status, time.time(), scan_id))
+    analyze(conn)
+
+
+def analyze(conn: sqlite3.Connection) -> None:
+    """Refresh the query planner's table statistics (``sqlite_stat1``). Without them SQLite
+    takes ``format = 'lv2'`` on the (format, uid) index for a selective test and reads 3500
+    LV2 plugins to find the 700 that hold a word (bench/search.py: 7.3 ms instead of 5.8 ms).
+    About 40 ms for 5000 plugins."""
+    conn.execute("ANALYZE")
 
 
 def status_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:

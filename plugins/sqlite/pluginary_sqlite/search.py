@@ -73,20 +73,30 @@ def _text_match(column: str, value: str, args: list[Any], *, case: bool = False)
     return f"{folded} LIKE ? ESCAPE '\\'"
 
 
-def condition(node: Node, args: list[Any]) -> str:
-    """The SQL condition for ``node`` on ``plugins p``; its values appended to ``args``."""
+def condition(node: Node, args: list[Any], *, browse: bool = True) -> str:
+    """The SQL condition for ``node`` on ``plugins p``; its values appended to ``args``.
+
+    ``browse``: the page is read in listing order, so ``format:`` and ``role:`` must not use
+    the (format, uid) index ("+": the narrow browse index is scanned in order and a page
+    stops early; measured 0.1 ms instead of 8 ms). A relevance search reads every hit
+    anyway, and there the index finds the 17 VST3 plugins among 5000 at once."""
     if isinstance(node, Everything):
         return "1"
     if isinstance(node, And):
-        return "(" + " AND ".join(condition(n, args) for n in node.items) + ")"
+        return "(" + " AND ".join(condition(n, args, browse=browse) for n in node.items) + ")"
     if isinstance(node, Or):
-        return "(" + " OR ".join(condition(n, args) for n in node.items) + ")"
+        # The words of an OR are one set of ids (one MATCH per index): SQLite then looks the
+        # plugins up by id instead of testing every row against each word's own set.
+        words = [n for n in node.items if isinstance(n, Text) and n.value.split()]
+        parts = [_free_text(words, args)] if words else []  # args in the order of the SQL
+        parts += [condition(n, args, browse=browse) for n in node.items if n not in words]
+        return "(" + " OR ".join(parts) + ")"
     if isinstance(node, Not):
         # coalesce: a condition on an empty (NULL) column is unknown, and NOT unknown would
         # drop the row; ``-inputs:5`` must keep a plugin whose inputs are not known.
-        return f"NOT coalesce({condition(node.item, args)}, 0)"
+        return f"NOT coalesce({condition(node.item, args, browse=browse)}, 0)"
     if isinstance(node, Text):
-        return _free_text(node, args)
+        return _free_text([node], args) if node.value.split() else "1"
     if isinstance(node, Category):
         parts = []
         for path in node.paths:
@@ -96,23 +106,23 @@ def condition(node: Node, args: list[Any]) -> str:
             else:
                 parts.append("p.category = ''")
         return "(" + " OR ".join(parts or ["0"]) + ")"
-    return _field(node, args)
+    return _field(node, args, "+" if browse else "")
 
 
-def _free_text(node: Text, args: list[Any]) -> str:
-    words = node.value.split()
-    if not words:
-        return "1"
-    match = _quoted(node.value) if node.phrase else " ".join(_quoted(w) + "*" for w in words)
-    args.append(match)
-    found = "p.id IN (SELECT rowid FROM plugins_fts WHERE plugins_fts MATCH ?)"
-    if len(node.value.strip()) >= TRIGRAM and (node.phrase or len(words) == 1):
-        args.append(_quoted(node.value.strip()))
-        found += " OR p.id IN (SELECT rowid FROM plugins_trigram WHERE plugins_trigram MATCH ?)"
-    return f"({found})"
+def _free_text(words: list[Text], args: list[Any]) -> str:
+    """Plugins matching any of ``words`` (each a word or a phrase): through the word index,
+    and from 3 characters through the trigram index as a substring of the name or vendor."""
+    args.append(" OR ".join(_fts_terms(w) for w in words))
+    found = "SELECT rowid FROM plugins_fts WHERE plugins_fts MATCH ?"
+    substrings = [_quoted(w.value.strip()) for w in words
+                  if len(w.value.strip()) >= TRIGRAM and (w.phrase or len(w.value.split()) == 1)]
+    if substrings:
+        args.append(" OR ".join(substrings))
+        found += " UNION SELECT rowid FROM plugins_trigram WHERE plugins_trigram MATCH ?"
+    return f"p.id IN ({found})"
 
 
-def _field(node: Field, args: list[Any]) -> str:
+def _field(node: Field, args: list[Any], unindexed: str) -> str:
     spec = FIELDS.get(node.name)
     value = node.value
     if spec is not None and spec.kind is Kind.NUMBER:
@@ -129,12 +139,10 @@ def _field(node: Field, args: list[Any]) -> str:
         return _text_match(_TEXT_COLUMNS[node.name], value, args)
     if node.name == "format":
         args.append(value.casefold())
-        # "+": not through the (format, uid) index, so the narrow browse index is scanned in
-        # listing order and a page stops early (measured: 0.1 ms instead of 8 ms).
-        return "+p.format = ?"
+        return f"{unindexed}p.format = ?"
     if node.name == "role":
         args.append(value)
-        return "+p.role = ?"
+        return f"{unindexed}p.role = ?"
     if node.name == "status":  # any installation with that status
         args.append(value)
         # Per row through the (plugin_id, status) index: most plugins share a status, so a
@@ -179,48 +187,121 @@ def _ranking_terms(node: Node, negated: bool = False) -> list[Text]:
     return []
 
 
-def _relevance(terms: list[Text], args: list[Any]) -> tuple[str, str, str]:
-    """The scores CTE, the score column and the ORDER BY of relevance: plugins whose name holds
-    every word first, the shortest name first (``comp`` puts ZamComp before ZamCompX2, and
-    both before a compressor that only says so in its category), then bm25 (a name hit
-    counting most), then by name. The scores are read per row from a materialised CTE: a
-    LEFT JOIN on it makes SQLite's planner cost several times more."""
+def _fts_terms(node: Text) -> str:
+    """``node`` as an FTS5 expression: a phrase, or each word as a prefix (all of them)."""
+    if node.phrase:
+        return _quoted(node.value)
+    return "(" + " AND ".join(_quoted(w) + "*" for w in node.value.split()) + ")"
+
+
+def _named(node: Node, args: list[Any]) -> str | None:
+    """The condition "the name alone satisfies the query's free text" (each word a substring
+    of the name, with the query's AND and OR), or None when ``node`` holds no ranking text:
+    ``reverb OR delay`` puts every plugin named after either first."""
+    if isinstance(node, Text):
+        if not node.value.strip():
+            return None
+        args.append(_like(node.value.strip()))
+        return "p.name LIKE ? ESCAPE '\\'"
+    if isinstance(node, (And, Or)):
+        parts = [c for c in (_named(item, args) for item in node.items) if c is not None]
+        joint = " AND " if isinstance(node, And) else " OR "
+        return "(" + joint.join(parts) + ")" if parts else None
+    return None  # a filter, or text under a NOT: no name can satisfy it
+
+
+def _rank_match(node: Node) -> str | None:
+    """The FTS5 expression whose matches need a bm25 score: the query's words with its AND
+    and OR (bm25 sums per word, so a row scores the same under AND as under OR, and AND
+    leaves fewer rows to score). None when the structure cannot be kept: an OR with an
+    alternative that holds no word (``reverb OR category:reverb``, ``a OR -b``)."""
+    if isinstance(node, Text):
+        return _fts_terms(node) if node.value.strip() else None
+    if isinstance(node, And):
+        parts = [m for m in (_rank_match(i) for i in node.items) if m is not None]
+        return "(" + " AND ".join(parts) + ")" if parts else None
+    if isinstance(node, Or):
+        alternatives = [_rank_match(i) for i in node.items]
+        if any(m is None for m in alternatives):
+            return None
+        return "(" + " OR ".join(m for m in alternatives if m is not None) + ")"
+    return None
+
+
+def _scores(root: Node, terms: list[Text], args: list[Any]) -> str:
+    """The materialised CTE ``r`` of bm25 scores (a name hit counting most) of the rows that
+    can need one."""
     weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-    args.append(" OR ".join(_quoted(t.value) if t.phrase else " OR ".join(
-        _quoted(w) + "*" for w in t.value.split()) for t in terms))
-    cte = (f"WITH r AS MATERIALIZED (SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score "
-           "FROM plugins_fts WHERE plugins_fts MATCH ?) ")
-    score = "coalesce((SELECT r.score FROM r WHERE r.id = p.id), 0.0)"
-    named = " AND ".join("p.name LIKE ? ESCAPE '\\'" for _ in terms)
-    return cte, score, (f"CASE WHEN {named} THEN length(p.name) ELSE 1073741824 END, "
-                        f"score, {_ORDER[Sort.NAME]}")
+    args.append(_rank_match(root) or " OR ".join(
+        _fts_terms(t).replace(" AND ", " OR ") for t in terms))
+    return (f"r AS MATERIALIZED (SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score "
+            "FROM plugins_fts WHERE plugins_fts MATCH ?)")
+
+
+def _count(conn: sqlite3.Connection, where: str, args: list[Any]) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {_PLUGINS} WHERE {where}", args)
+               .fetchone()[0])
+
+
+def _ranked(conn: sqlite3.Connection, query: SearchQuery, where: tuple[str, list[Any]],
+            named: tuple[str, list[Any]]) -> tuple[int, list[Any]]:
+    """The total and the page by relevance, in one pass over the hits: they are materialised
+    once (``h``, with ``tier`` the name length of a name hit) and both counted and ordered.
+    bm25 is read per row from a materialised CTE (a LEFT JOIN makes SQLite's planner cost
+    several times more), only for hits past the name hits and only when the page reaches
+    them: SQLite computes ``r`` on its first use, so a page of name hits never does."""
+    (condition_sql, args), (named_sql, named_args) = where, named
+    page_args: list[Any] = []
+    scores = _scores(query.root, _ranking_terms(query.root), page_args)
+    page_args += named_args + args
+    end = max(0, query.offset) + _limit(query) if query.limit is not None else 1 << 62
+    rows = conn.execute(
+        f"WITH {scores}, h AS MATERIALIZED (SELECT p.id, CASE WHEN {named_sql} THEN "
+        f"length(p.name) END AS tier, p.name, p.vendor, p.format, p.uid FROM {_PLUGINS} "
+        f"WHERE {condition_sql}) "
+        "SELECT (SELECT count(*) FROM h), h.id, CASE WHEN h.tier IS NULL AND "
+        "(SELECT count(tier) FROM h) < ? THEN coalesce((SELECT r.score FROM r WHERE "
+        "r.id = h.id), 0.0) ELSE 0.0 END AS score FROM h ORDER BY coalesce(h.tier, "
+        "1073741824), score, h.name COLLATE NOCASE, h.vendor COLLATE NOCASE, h.format, h.uid "
+        "LIMIT ? OFFSET ?", [*page_args, end, _limit(query), max(0, query.offset)]).fetchall()
+    if not rows:  # the total came with the rows: an empty page has to count on its own
+        total = _count(conn, condition_sql, args) if query.offset or query.limit == 0 else 0
+        return total, []
+    return rows[0][0], [(row_id, s) for _, row_id, s in rows]
+
+
+def _limit(query: SearchQuery) -> int:
+    return -1 if query.limit is None else max(0, query.limit)
 
 
 def search(conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
     """One page of ``query``'s hits, best first (or in its sort order), and the total. Only
     the page's ids come back to Python (fetching thousands of rows costs more than finding
-    them), then only the page's records are read."""
+    them), then only the page's records are read.
+
+    Relevance: plugins whose name alone satisfies the query's words come first, the shortest
+    name first, then by name (``comp`` puts ZamComp before ZamCompX2, and both before a
+    compressor that only says so in its category); then the others by bm25, then by name.
+    bm25 costs a few microseconds per matching row, so it is computed only when the page
+    reaches past the name hits."""
+    named_args: list[Any] = []
+    named = _named(query.root, named_args) if query.sort is Sort.RELEVANCE else None
     args: list[Any] = []
-    where = condition(query.root, args)
+    where = condition(query.root, args, browse=named is None)
     if not query.hidden:
         where += " AND NOT " + _tagged(HIDDEN, args)
-    total = int(conn.execute(f"SELECT count(*) FROM {_PLUGINS} WHERE {where}", args)
-                .fetchone()[0])
-    terms = _ranking_terms(query.root)
-    page_args: list[Any] = []
-    if terms and query.sort is Sort.RELEVANCE:
-        cte, score, order = _relevance(terms, page_args)
-        page_args += args + [_like(t.value.strip()) for t in terms]
+    if named is not None:
+        total, page = _ranked(conn, query, (where, args), (named, named_args))
     else:
-        cte, score, order = "", "0.0", _ORDER.get(query.sort, _ORDER[Sort.NAME])
-        page_args += args
-    page_args += [-1 if query.limit is None else max(0, query.limit), max(0, query.offset)]
-    page = conn.execute(f"{cte}SELECT p.id, {score} AS score FROM {_PLUGINS} WHERE {where} "
-                        f"ORDER BY {order} LIMIT ? OFFSET ?", page_args).fetchall()
+        total = _count(conn, where, args)
+        order = _ORDER.get(query.sort, _ORDER[Sort.NAME])
+        page = conn.execute(f"SELECT p.id, 0.0 FROM {_PLUGINS} WHERE {where} ORDER BY {order} "
+                            "LIMIT ? OFFSET ?", [*args, _limit(query), max(0, query.offset)]
+                            ).fetchall()
     records = read_records(conn, [row_id for row_id, _ in page], parameters=query.parameters)
     hits = tuple(SearchHit(record=records[row_id], score=-float(s) or 0.0)
                  for row_id, s in page if row_id in records)
-    return SearchResult(hits=hits, total=total)
+    return SearchResult(hits=hits, total=int(total))
 
 
 def read_records(conn: sqlite3.Connection, ids: Sequence[int], *,

@@ -18,8 +18,10 @@ from pluginary.models import (
     Parameter,
     PluginRecord,
     Role,
+    SearchQuery,
     Status,
 )
+from pluginary.query.parser import parse
 from pluginary_sqlite import CURRENT_VERSION, SQLiteCatalogue, open_sqlite
 from pluginary_sqlite.connection import parse_url
 
@@ -195,6 +197,43 @@ def test_search_never_raises_fts_syntax_errors(catalogue: SQLiteCatalogue, text:
     else:
         assert isinstance(found, list)
     assert catalogue.info().plugins == 20
+
+
+def test_relevance_puts_names_holding_the_words_first_with_and_and_or(
+        catalogue: SQLiteCatalogue) -> None:
+    """``reverb OR delay``: every plugin named after either comes first, the shortest name
+    first; then the plugins that only mention a word, best bm25 first."""
+    catalogue.upsert([
+        PluginRecord(format="clap", uid="a", name="Long Tape Delay"),
+        PluginRecord(format="clap", uid="b", name="Reverb"),
+        PluginRecord(format="clap", uid="c", name="Delay"),
+        PluginRecord(format="clap", uid="d", name="Space", description="a reverb"),
+        PluginRecord(format="clap", uid="e", name="Echo", categories=("Delay",),
+                     description="delay delay delay"),
+        PluginRecord(format="clap", uid="f", name="Plate Reverb Delay"),
+    ])
+    names = [h.record.name for h in hits(catalogue, "reverb OR delay")]
+    assert names[:4] == ["Delay", "Reverb", "Long Tape Delay", "Plate Reverb Delay"]
+    assert set(names[4:]) == {"Space", "Echo"}
+    rest = hits(catalogue, "reverb OR delay")[4:]
+    assert rest[0].score >= rest[1].score > 0
+    # with AND, the name has to hold both words
+    assert [h.record.name for h in hits(catalogue, "reverb delay")][:1] == ["Plate Reverb Delay"]
+
+
+@pytest.mark.parametrize("text", ["reverb OR delay", "comp", "syn -format:vst3", "eq stereo",
+                                  "filter OR (eq -format:ladspa)"])
+def test_pages_of_a_relevance_search_add_up_to_the_whole(catalogue: SQLiteCatalogue,
+                                                          text: str) -> None:
+    """bm25 is computed only when a page reaches past the name hits: a page that does and
+    one that does not must still agree on one order."""
+    catalogue.upsert(make_records(120))
+    whole = [h.record.key for h in hits(catalogue, text, limit=None)]
+    paged = [h.record.key for offset in range(0, len(whole) + 7, 7)
+             for h in hits(catalogue, text, limit=7, offset=offset)]
+    assert paged == whole
+    assert catalogue.search(SearchQuery(text=text, root=parse(text), limit=5,
+                                        offset=len(whole) + 3)).total == len(whole)
 
 
 def test_search_ranking_filters_and_limit(catalogue: SQLiteCatalogue) -> None:
