@@ -12,13 +12,15 @@ An exporter implements either ``export(records, destination)`` (the plain form) 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pluggy
 
 from .catalogue import Catalogue
 from .errors import NotFoundError, UsageError
+from .exporter_info import OptionValue
 from .models import Installation, PluginRecord, Product
 from .organisation import PRODUCT_PREFIX, Collection, Organisation
 from .products import link_products, product_index
@@ -46,13 +48,21 @@ class ExportSelection:
     #: may then remove what it wrote before and no longer exports; after a partial export it
     #: must leave its other entries alone.
     complete: bool = True
+    #: The values of the exporter's typed options (:class:`~pluginary.exporter_info.
+    #: ExportOption`), defaults filled in.
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+    #: How many selected plugins of each format were left out because the exporter does not
+    #: write that format (its ``info.formats``); the command reports them.
+    skipped: Mapping[str, int] = field(default_factory=dict)
 
 
 def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
            collections: Sequence[str] = (), hidden: bool = False,
-           format: str | None = None) -> ExportSelection:
+           format: str | None = None, formats: Sequence[str] = (),
+           options: Mapping[str, OptionValue] | None = None) -> ExportSelection:
     """The selection for an export: plugins matching ``query`` (and in any of
-    ``collections``), hidden ones only with ``hidden``. An empty selection is an error."""
+    ``collections``), hidden ones only with ``hidden``; of ``formats`` only when given (the
+    others are counted in ``skipped``). An empty selection is an error."""
     also = [f'format:"{format}"'] if format is not None else []
     known = {c.name.casefold() for c in catalogue.organisation().collections}
     for name in collections:
@@ -67,7 +77,12 @@ def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
         raise NotFoundError("nothing to export: no plugin matches the selection",
                             hint="check it with pluginary list QUERY (hidden plugins need "
                                  "--hidden)")
-    records = tuple(h.record for h in hits)
+    skipped = Counter(h.record.format for h in hits if formats and h.record.format not in formats)
+    records = tuple(h.record for h in hits if not formats or h.record.format in formats)
+    if not records:
+        raise NotFoundError(f"nothing to export: the exporter writes only {', '.join(formats)} "
+                            f"plugins and the selection has none ({_counted(skipped)})",
+                            hint="select plugins of those formats")
     keys = {r.key for r in records}
     installations: dict[str, list[Installation]] = {}
     for install in catalogue.installations():
@@ -94,7 +109,13 @@ def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
         tags={k: tuple(sorted(v)) for k, v in tags.items()},
         collections=_collections(pm, catalogue, organisation, keys),
         organisation=organisation,
-        complete=not (query.strip() or collections or format))
+        complete=not (query.strip() or collections or format),
+        options=dict(options or {}),
+        skipped=dict(skipped))
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} {fmt}" for fmt, n in sorted(counts.items()))
 
 
 def _collections(pm: pluggy.PluginManager, catalogue: Catalogue, organisation: Organisation,

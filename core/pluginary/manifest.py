@@ -14,12 +14,12 @@ organisation is merged, so importing twice adds nothing and a round trip is loss
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
 
 from .errors import UsageError
+from .exporter_info import ExporterInfo
 from .exportfiles import FileChange, write_text
 from .exporting import ExportSelection
 from .models import PluginRecord, Product, Role
@@ -135,12 +135,10 @@ def records_of(manifest: Manifest) -> list[PluginRecord]:
 class ManifestExporter:
     """The built-in ``manifest`` exporter."""
 
-    name = "manifest"
-    description = "the universal manifest: every plugin, identity, category, tag and " \
-                  "collection as versioned JSON (docs/manifest.md)"
-
-    def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
-        raise NotImplementedError  # the command calls export_selection
+    info = ExporterInfo(
+        name="manifest",
+        summary="the universal manifest: every plugin, identity, category, tag and collection "
+                "as versioned JSON (docs/manifest.md)")
 
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:

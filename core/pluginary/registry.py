@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import pluggy
 
 from .categories import CategoryMap
 from .errors import ExtensionError
-from .models import FormatInfo, PluginRecord
+from .exporter_info import ExporterInfo, problems
+from .models import FormatInfo
 
 # Defined in pluginary.rules; re-exported where extensions have always found them.
 from .rules import Rule as Rule
@@ -30,21 +30,43 @@ T = TypeVar("T")
 
 
 @runtime_checkable
-class Exporter(Protocol):
-    """Writes records into another program's files.
+class TypedExporter(Protocol):
+    """Writes the catalogue into another program's files, described by ``info``.
 
-    The plain form is ``export(records, destination)``. An exporter may instead (or also)
-    define ``export_selection(selection, destination, *, dry_run)``: it then receives a
-    :class:`pluginary.exporting.ExportSelection` (installations, products, tags, collections)
-    and returns the :class:`pluginary.exportfiles.FileChange` of each file, which makes
-    ``--dry-run`` and the backup report work (see docs/hooks.md)."""
+    ``info`` is a :class:`pluginary.exporter_info.ExporterInfo` (name, summary, systems,
+    formats, default destinations, typed options, the DAW's process names), checked when the
+    exporter registers. It writes with ``export_selection(selection, destination, *,
+    dry_run)``: it receives a :class:`pluginary.exporting.ExportSelection` (records,
+    installations, products, tags, collections, option values) and returns the
+    :class:`pluginary.exportfiles.FileChange` of each file, which makes ``--dry-run`` and the
+    backup report work (see docs/writing-an-exporter.md)."""
+
+    info: ExporterInfo
+
+
+@runtime_checkable
+class PlainExporter(Protocol):
+    """The older form: ``name``, ``description`` and ``export(records, destination)`` (or
+    ``export_selection``); it supports every system and format and has no options."""
 
     name: str
     description: str
 
-    def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
-        """Write ``records`` to ``destination``, merging with what is there and keeping a backup."""
-        ...
+
+#: What ``register_exporters`` accepts.
+Exporter = TypedExporter | PlainExporter
+
+
+def exporter_info(exporter: Exporter) -> ExporterInfo:
+    """The typed description of a registered exporter; for a plain one (``name`` and
+    ``description``), the description those make: every system and format, no options."""
+    info = getattr(exporter, "info", None)
+    if isinstance(info, ExporterInfo):
+        return info
+    kind = getattr(exporter, "destination_kind", "file")
+    return ExporterInfo(name=getattr(exporter, "name", ""),
+                        summary=getattr(exporter, "description", ""),
+                        destination_kind="folder" if kind == "folder" else "file")
 
 
 @dataclass(frozen=True)
@@ -182,11 +204,23 @@ def collect_exporters(
 
     def make(add: Callable[[Exporter], None]) -> ExporterRegister:
         def register(exporter: Exporter) -> None:
-            missing = [attr for attr, kind in (("name", str), ("description", str))
-                       if not isinstance(getattr(exporter, attr, None), kind)]
+            info = getattr(exporter, "info", None)
+            if info is not None:
+                found = problems(info)
+                if found:
+                    raise TypeError(f"{type(exporter).__name__}.info: {'; '.join(found)} "
+                                    "(see pluginary.exporter_info.ExporterInfo)")
+                named = getattr(exporter, "name", info.name)
+                if named != info.name:
+                    raise TypeError(f"{type(exporter).__name__}.name {named!r} is not its "
+                                    f"info.name {info.name!r}")
+                missing = []
+            else:
+                missing = [attr for attr, kind in (("name", str), ("description", str))
+                           if not isinstance(getattr(exporter, attr, None), kind)]
             if not (callable(getattr(exporter, "export", None))
                     or callable(getattr(exporter, "export_selection", None))):
-                missing.append("export() or export_selection()")
+                missing.append("export_selection() or export()")
             if missing:
                 raise TypeError(f"{type(exporter).__name__} is not an Exporter: it needs "
                                 f"{', '.join(missing)} (see pluginary.registry.Exporter)")
@@ -194,7 +228,8 @@ def collect_exporters(
 
         return register
 
-    return _collect(pm, "register_exporters", make, lambda e: e.name, strict=strict,
+    return _collect(pm, "register_exporters", make, lambda e: exporter_info(e).name,
+                    strict=strict,
                     keep_first=True)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from pluginary import hookimpl
 from pluginary.errors import ExtensionError
+from pluginary.exporter_info import ExporterInfo, ExportOption
 from pluginary.manager import _load, make_plugin_manager
 from pluginary.registry import collect_commands, collect_exporters
 
@@ -52,6 +53,35 @@ def test_an_exporter_without_description_is_its_extensions_failure(run_cli, capl
     assert any("nodesc-ext" in r.getMessage() and "description" in r.getMessage()
                for r in caplog.records)
     with pytest.raises(ExtensionError, match=r"nodesc-ext.*needs description"):
+        collect_exporters(pm, strict=True)
+    listed = run_cli("export", "--json", pm=pm, env={"PLUGINARY_STRICT": ""})
+    assert listed.exit_code == 0 and "testext-names" in listed.stdout
+
+
+def test_a_faulty_exporter_description_is_its_extensions_failure(run_cli, caplog):
+    """A typed description is checked when the exporter registers: the fault names the
+    extension and every problem, and the other exporters stay."""
+    class BadInfo:
+        info = ExporterInfo(name="bad-info", summary="x", systems=("linux",),
+                            destinations={"macos": "~/DAW"}, options=(
+                                ExportOption(name="depth", kind="number", default="deep",
+                                             help="levels"),))
+
+        def export_selection(self, selection, destination, *, dry_run=False):
+            return []
+
+    class Ext:
+        @staticmethod
+        @hookimpl
+        def register_exporters(register):
+            register(BadInfo())
+
+    pm = manager_with("badinfo-ext", Ext(), strict=False)
+    with caplog.at_level(logging.WARNING):
+        exporters = collect_exporters(pm, strict=False)
+    assert "bad-info" not in exporters and "testext-names" in exporters
+    with pytest.raises(ExtensionError, match=r"badinfo-ext.*destination for 'macos'.*"
+                                             r"whole number"):
         collect_exporters(pm, strict=True)
     listed = run_cli("export", "--json", pm=pm, env={"PLUGINARY_STRICT": ""})
     assert listed.exit_code == 0 and "testext-names" in listed.stdout

@@ -10,11 +10,11 @@ installations, products, tags and collections) and writes through
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
 from pluginary.categories import CategoryMap
+from pluginary.exporter_info import ExporterInfo, ExportOption
 from pluginary.exportfiles import FileChange, write_text
 from pluginary.exporting import ExportSelection
 from pluginary.models import PluginRecord
@@ -38,11 +38,12 @@ document.getElementById("q").addEventListener("input", e => {{
 
 
 class HtmlCatalogue:
-    name = "html"
-    description = "one static HTML page: plugins by category, with tags, collections and a filter"
-
-    def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
-        raise NotImplementedError  # pluginary calls export_selection, which has everything
+    #: Checked when the extension registers it; shown by ``pluginary export html --help``.
+    info = ExporterInfo(
+        name="html",
+        summary="one static HTML page: plugins by category, with tags, collections and a filter",
+        options=(ExportOption(name="title", help="the page's title",
+                              default="Plugin catalogue"),))
 
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:
@@ -72,7 +73,8 @@ def render(selection: ExportSelection) -> str:
         sections.append(f"<h2>{html.escape(CategoryMap.label(path))}</h2>\n<table>"
                         "<tr><th>Name</th><th>Vendor</th><th>Format</th><th>Tags</th></tr>\n"
                         + "\n".join(rows) + "\n</table>")
-    return PAGE.format(title="Plugins", count=len(selection.records),
+    title = html.escape(str(selection.options.get("title", "Plugin catalogue")))
+    return PAGE.format(title=title, count=len(selection.records),
                        sections="\n".join(sections))
 
 

@@ -60,6 +60,9 @@ def test_the_page_lists_plugins_by_category_with_tags_and_collections(run_cli, t
     dry = run_cli("export", "html", str(page), "--collection", "Mixing", "--dry-run")
     assert dry.exit_code == 0 and "-<tr" in dry.stdout
     assert len([r for r in Rows_of(page) if r]) == 17, "a dry run writes nothing"
+    titled = run_cli("export", "html", str(page), "--option", "title=Studio <B> plugins")
+    assert titled.exit_code == 0, titled.stderr
+    assert "<title>Studio &lt;B&gt; plugins</title>" in page.read_text(encoding="utf-8")
 
 
 def Rows_of(path):

@@ -3,14 +3,13 @@ tree categories and vendors as its Category and Developer lists."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
 
 from pluginary.errors import UsageError
+from pluginary.exporter_info import ExporterInfo, ExportOption
 from pluginary.exportfiles import FileChange, read_text, write_text
 from pluginary.exporting import ExportSelection
 from pluginary.models import PluginRecord
@@ -33,13 +32,28 @@ class Memory(msgspec.Struct, kw_only=True):
     developer: dict[str, str] = {}
 
 
-def resource_path() -> Path:
-    """REAPER's resource path on this OS (a portable install: pass its folder instead)."""
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "REAPER"
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "REAPER"
-    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "REAPER"
+#: REAPER's resource path per system (a portable install: pass its folder instead).
+RESOURCE_PATHS = {
+    "linux": "${XDG_CONFIG_HOME:-~/.config}/REAPER",
+    "macos": "~/Library/Application Support/REAPER",
+    "windows": "%APPDATA%\\REAPER",
+}
+INFO = ExporterInfo(
+    name="reaper",
+    summary=("REAPER: collections and saved searches as FX browser folders, categories and "
+             "vendors as FX tags (reaper-fxfolders.ini, reaper-fxtags.ini)"),
+    formats=("vst3", "clap", "lv2", "au"),  # REAPER does not host LADSPA
+    destination_kind="folder",
+    destinations=RESOURCE_PATHS,
+    processes=("reaper",),
+    options=(
+        ExportOption(name="developer", kind="flag", default=True,
+                     help="write each plugin's vendor as its REAPER developer tag"),
+        ExportOption(name="smart-folders", kind="flag", default=True,
+                     help="a smart collection whose search REAPER can run becomes a smart "
+                          "folder; off: its plugins are listed"),
+    ),
+)
 
 
 def reaper_search(query: str) -> str | None:
@@ -68,17 +82,7 @@ def reaper_search(query: str) -> str | None:
 
 
 class ReaperExporter:
-    name = "reaper"
-    description = ("REAPER: collections and saved searches as FX browser folders, categories "
-                   "and vendors as FX tags (reaper-fxfolders.ini, reaper-fxtags.ini)")
-    #: The destination is REAPER's resource folder; without one, this OS's default.
-    destination_kind = "folder"
-
-    def default_destination(self) -> Path:
-        return resource_path()
-
-    def export(self, records: Sequence[PluginRecord], destination: Path) -> None:
-        raise NotImplementedError  # the command calls export_selection
+    info = INFO
 
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:
@@ -98,9 +102,10 @@ class ReaperExporter:
             for k, v in memory.folders.items()}, prune=prune)
         category, kept_c = merge_tags(tags_ini, "category", self.tags(selection, category=True),
                                       memory.category, prune=prune)
-        developer, kept_d = merge_tags(tags_ini, "developer", self.tags(selection,
-                                                                         category=False),
-                                       memory.developer, prune=prune)
+        vendors = self.tags(selection, category=False) \
+            if selection.options.get("developer", True) else {}
+        developer, kept_d = merge_tags(tags_ini, "developer", vendors, memory.developer,
+                                       prune=prune)
         changes = [write_text(destination / FOLDERS, ini.render(folders_ini), dry_run=dry_run),
                    write_text(destination / TAGS, ini.render(tags_ini), dry_run=dry_run)]
         memory = Memory(folders={k: list(v) for k, v in owned.items()}, category=category,
@@ -123,7 +128,7 @@ class ReaperExporter:
         for collection in selection.collections:
             name = collection.name.replace("/", " ▸ ")
             search = reaper_search(saved.get(collection.saved.casefold(), "")) \
-                if collection.saved else None
+                if collection.saved and selection.options.get("smart-folders", True) else None
             if search:
                 out[name] = [(TYPE_SMART, search)]
                 continue

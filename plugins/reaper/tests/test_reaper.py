@@ -6,8 +6,6 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
-import pytest
-
 DATA = Path(__file__).parent / "data"
 ZAMCOMP_VST3 = "vst3:2046504473616C63504D435A00000000"
 
@@ -37,16 +35,6 @@ def folders(ini: configparser.RawConfigParser) -> dict[str, list[tuple[str, str]
         assert len([k for k in body if k.startswith("Item")]) == n
         out[index[f"Name{pos}"]] = [(body[f"Type{i}"], body[f"Item{i}"]) for i in range(n)]
     return out
-
-
-@pytest.fixture
-def zam(run_cli):
-    for root in ("/usr/lib/vst3", "/usr/lib/clap"):
-        ok(run_cli("scan", root, "--json"))
-    ok(run_cli("scan", "/usr/lib/ladspa/ZamComp-ladspa.so", "--json"))
-    ok(run_cli("collection", "create", "Mixing"))
-    ok(run_cli("collection", "add", "Mixing", ZAMCOMP_VST3, "clap:com.zamaudio.ZamEQ2",
-               "ladspa:1514360144"))
 
 
 def test_folders_and_tags_merge_into_real_reaper_files_and_keep_every_user_entry(
