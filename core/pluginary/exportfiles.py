@@ -1,7 +1,8 @@
 """Writing another program's files safely: the helper every exporter uses.
 
 An exporter reads the existing file itself (and refuses a malformed one before anything is
-written), merges, and hands the new text to :func:`write_text`, which
+written), merges, and hands the new text to :func:`write_text` (or the bytes of a binary file
+to :func:`write_bytes`), which
 
 - does nothing when the text is unchanged;
 - with ``dry_run``, only returns the unified diff;
@@ -21,6 +22,7 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,26 +66,59 @@ def write_text(path: Path, text: str, *, dry_run: bool = False,
     them."""
     path = path.resolve() if path.is_symlink() else path
     old = read_text(path)
-    diff = "".join(difflib.unified_diff(
-        (old or "").splitlines(keepends=True), text.splitlines(keepends=True),
-        fromfile=str(path) if old is not None else "/dev/null", tofile=str(path)))
+    diff = _diff(path, old, text)
     if old == text:
         return FileChange(path, existed=True, changed=False)
     if dry_run:
         return FileChange(path, existed=old is not None, changed=True, diff=diff)
+    raw = path.read_bytes()[:4096] if old is not None else b""
+    if b"\r\n" in raw:
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+    return _replace(path, data, existed=old is not None, diff=diff, keep=keep)
+
+
+def write_bytes(path: Path, data: bytes, *, dry_run: bool = False, keep: int = KEEP_BACKUPS,
+                as_text: Callable[[bytes], str] | None = None) -> FileChange:
+    """:func:`write_text` for a binary file (a gzipped preset): the same atomic replace and
+    backups; the ``--dry-run`` diff is of ``as_text`` of each version (the XML inside), or one
+    line saying that the binary file changes."""
+    path = path.resolve() if path.is_symlink() else path
+    try:
+        old = path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written",
+                         hint="check the file's permissions") from exc
+    if old == data:
+        return FileChange(path, existed=True, changed=False)
+    if as_text is not None:
+        diff = _diff(path, as_text(old) if old is not None else None, as_text(data))
+    else:
+        diff = f"binary file {path} {'changes' if old is not None else 'is created'}\n"
+    if dry_run:
+        return FileChange(path, existed=old is not None, changed=True, diff=diff)
+    return _replace(path, data, existed=old is not None, diff=diff, keep=keep)
+
+
+def _diff(path: Path, old: str | None, new: str) -> str:
+    return "".join(difflib.unified_diff(
+        (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
+        fromfile=str(path) if old is not None else "/dev/null", tofile=str(path)))
+
+
+def _replace(path: Path, data: bytes, *, existed: bool, diff: str, keep: int) -> FileChange:
+    """Back up ``path`` and put ``data`` in its place through a temporary file and a rename,
+    with the old file's mode."""
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"folder {folder} does not exist; nothing was written",
                          hint="create it first or choose another destination")
-    backup = _backup(path, keep) if old is not None else None
-    mode = stat.S_IMODE(path.stat().st_mode) if old is not None else 0o644
-    raw = path.read_bytes()[:4096] if old is not None else b""
-    newline = "\r\n" if b"\r\n" in raw else "\n"
-    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    backup = _backup(path, keep) if existed else None
+    mode = stat.S_IMODE(path.stat().st_mode) if existed else 0o644
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
@@ -95,7 +130,7 @@ def write_text(path: Path, text: str, *, dry_run: bool = False,
             raise DiskFullError(f"the disk holding {path} is full; {path} is unchanged") from exc
         raise UsageError(f"cannot write {path}: {exc.strerror}; it is unchanged",
                          hint="check the folder's permissions") from exc
-    return FileChange(path, existed=old is not None, changed=True, diff=diff, backup=backup)
+    return FileChange(path, existed=existed, changed=True, diff=diff, backup=backup)
 
 
 def _backup(path: Path, keep: int) -> Path:

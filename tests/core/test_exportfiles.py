@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from pluginary.errors import UsageError
-from pluginary.exportfiles import KEEP_BACKUPS, write_text
+from pluginary.exportfiles import KEEP_BACKUPS, write_bytes, write_text
 
 
 @pytest.fixture
@@ -89,3 +89,24 @@ def test_a_users_own_backup_is_never_pruned(daw):
         write_text(target, f"{n}\n")
     assert mine.read_text() == "mine\n"
     assert len(list(daw.glob("tags.ini.2*.bak"))) == KEEP_BACKUPS
+
+
+def test_a_binary_file_is_replaced_the_same_way_and_its_diff_is_of_its_text(daw):
+    """A gzipped preset: atomic replace with a backup, and --dry-run shows the XML's diff."""
+    import gzip
+
+    preset = daw / "Comp.adv"
+
+    def xml(data: bytes) -> str:
+        return gzip.decompress(data).decode()
+
+    created = write_bytes(preset, gzip.compress(b"<a>\n<b/>\n</a>\n", mtime=0), as_text=xml)
+    assert created.changed and not created.existed and xml(preset.read_bytes()).startswith("<a>")
+    same = write_bytes(preset, gzip.compress(b"<a>\n<b/>\n</a>\n", mtime=0), as_text=xml)
+    assert not same.changed
+    dry = write_bytes(preset, gzip.compress(b"<a>\n<c/>\n</a>\n", mtime=0), as_text=xml,
+                      dry_run=True)
+    assert "-<b/>" in dry.diff and "+<c/>" in dry.diff and "<b/>" in xml(preset.read_bytes())
+    changed = write_bytes(preset, gzip.compress(b"<a>\n<c/>\n</a>\n", mtime=0))
+    assert changed.backup is not None and "<b/>" in xml(changed.backup.read_bytes())
+    assert "<c/>" in xml(preset.read_bytes()) and "binary file" in changed.diff
