@@ -115,17 +115,19 @@ def _replace(path: Path, data: bytes, *, existed: bool, diff: str, keep: int) ->
                          hint="create it first or choose another destination")
     backup = _backup(path, keep) if existed else None
     mode = stat.S_IMODE(path.stat().st_mode) if existed else 0o644
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary = ""
     try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    except OSError as exc:  # a folder the user may not write into lands here too
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         if exc.errno == 28:  # ENOSPC
             raise DiskFullError(f"the disk holding {path} is full; {path} is unchanged") from exc
         raise UsageError(f"cannot write {path}: {exc.strerror}; it is unchanged",

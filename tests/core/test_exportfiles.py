@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,11 @@ def test_a_binary_file_is_replaced_the_same_way_and_its_diff_is_of_its_text(daw)
     changed = write_bytes(preset, gzip.compress(b"<a>\n<c/>\n</a>\n", mtime=0))
     assert changed.backup is not None and "<b/>" in xml(changed.backup.read_bytes())
     assert "<c/>" in xml(preset.read_bytes()) and "binary file" in changed.diff
+
+
+def test_a_folder_nobody_may_write_into_is_a_clear_error():
+    """sysfs refuses new files even to root (tests run as root in CI, where chmod stops
+    nothing)."""
+    with pytest.raises(UsageError, match=r"cannot write /sys/kernel/pluginary-test\.ini"):
+        write_text(Path("/sys/kernel/pluginary-test.ini"), "x\n")
+    assert not Path("/sys/kernel/pluginary-test.ini").exists()

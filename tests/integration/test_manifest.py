@@ -86,6 +86,10 @@ def test_bad_input_is_one_line_and_nothing_is_written(run_cli, pluginary_env, tm
     assert " at 1:" not in unknown.stderr  # not a place in a query the user did not type
     nowhere = run_cli("export", "manifest", str(tmp_path / "no" / "x.json"))
     assert nowhere.exit_code == 3
+    # a folder no one may write into (sysfs refuses even root, who runs CI)
+    refused = run_cli("export", "manifest", "/sys/kernel/pluginary.json")
+    assert refused.exit_code == 2 and "cannot write /sys/kernel/pluginary.json" in \
+        refused.stderr
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "pluginary-manifest", "version": 1, "plugins": [{"key": 1}]}')
     result = run_cli("import", "manifest", str(bad))

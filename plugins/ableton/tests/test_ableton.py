@@ -161,3 +161,20 @@ def test_bad_inputs_write_nothing(run_cli, zam, library):
     assert bad.exit_code == 2 and "not a folder name" in bad.stderr
     help_text = ok(run_cli("export", "ableton", "--help")).stdout
     assert "systems: macos, windows" in help_text and "formats: vst3, au" in help_text
+
+
+def test_presets_and_sidecars_match_the_golden_files(run_cli, zam, library):
+    """ZamComp's preset (the XML inside) and its folder's sidecar as approved
+    (tests/data/golden). Regenerate with PLUGINARY_REGOLD=1 after a deliberate change."""
+    import os
+
+    ok(run_cli("export", "ableton", str(library), "--collection", "Mixing/Bus"))
+    bus = library / "Pluginary/Collections/Mixing/Bus"
+    made = {"ZamComp.adv.xml": gzip.decompress((bus / "ZamComp.adv").read_bytes()),
+            "sidecar.xmp": (bus / SIDECAR).read_bytes()}
+    golden = DATA / "golden"
+    if os.environ.get("PLUGINARY_REGOLD"):
+        golden.mkdir(exist_ok=True)
+        for name, data in made.items():
+            (golden / name).write_bytes(data)
+    assert made == {name: (golden / name).read_bytes() for name in made}

@@ -136,3 +136,26 @@ def test_names_and_category_paths():
     assert category_path("Instrument/Synth") == "Synthesizer"
     assert category_path("Analyzer") == "Metering"
     assert category_path("Effect") == "" and category_path("") == ""
+
+
+GOLDEN = DATA / "golden"
+
+
+def test_a_fresh_database_matches_the_golden_files(run_cli, audio_units, tmp_path):
+    """Into an empty Tags folder: every file as approved (tests/data/golden), and readable
+    by plistlib. Regenerate with PLUGINARY_REGOLD=1 after a deliberate change."""
+    import os
+
+    ok(run_cli("collection", "create", "Mixing/Bus"))
+    ok(run_cli("collection", "add", "Mixing/Bus", PRO_Q))
+    folder = tmp_path / "Tags"
+    folder.mkdir()
+    ok(run_cli("export", "logic", str(folder)))
+    made = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix != ".json"}
+    if os.environ.get("PLUGINARY_REGOLD"):
+        GOLDEN.mkdir(exist_ok=True)
+        for name, data in made.items():
+            (GOLDEN / name).write_bytes(data)
+    assert made == {p.name: p.read_bytes() for p in GOLDEN.iterdir()}
+    for data in made.values():
+        assert isinstance(plistlib.loads(data), dict)
