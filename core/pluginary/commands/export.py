@@ -52,7 +52,11 @@ def export_help(pm: pluggy.PluginManager) -> str:
 def export(
     ctx: typer.Context,
     exporter: Annotated[str | None, typer.Argument(help="Exporter name.")] = None,
-    destination: Annotated[Path | None, typer.Argument(help="File or folder to write.")] = None,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[DESTINATION] [QUERY]...",
+        help="The file or folder to write, then a query (docs/search.md). For an exporter that "
+             "writes into its DAW's folder, a first word that is not an existing folder starts "
+             "the query: 'export reaper vendor:zam'.")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="File or folder to write (the same as DESTINATION).")] = None,
     query: Annotated[str | None, typer.Option(
@@ -90,8 +94,6 @@ def export(
     if exporter not in exporters:
         known = ", ".join(sorted(exporters)) or "none installed"
         raise UsageError(f"no exporter named '{exporter}'", hint=f"available: {known}")
-    if destination is not None and out is not None and destination != out:
-        raise UsageError("give the destination once: DESTINATION or --out", hint="choose one")
     entry = exporters[exporter]
 
     def fault(exc: Exception) -> ExtensionError:
@@ -102,6 +104,7 @@ def export(
 
     info = exporter_info(entry.item)
     values = parse_options(info, option or [])
+    destination, query = _destination_and_query(info, words or [], out, query)
     try:  # the exporter's own code, from here on: its faults are its extension's
         destination = destination or out or _default(entry.item, info)
     except PluginaryError:
@@ -147,6 +150,22 @@ def export(
         raise fault(exc) from exc
     report(selection, exporter, target, changes, dry_run=dry_run,
            as_json=wants_json(ctx, json))
+
+
+def _destination_and_query(info: ExporterInfo, words: list[str], out: Path | None,
+                           query: str | None) -> tuple[Path | None, str | None]:
+    """Split ``export NAME WORDS...``: the first word is the destination unless ``--out`` gave
+    one, or the exporter writes into its DAW's own folder (it has a default here) and the word
+    is not an existing folder: then every word is the query, with ``--query`` (AND)."""
+    destination: Path | None = None
+    if words and out is None:
+        first = Path(words[0]).expanduser()
+        into_daw = info.destination_kind == "folder" and default_destination(info) is not None
+        if not into_daw or first.is_dir():
+            destination, words = Path(words[0]), words[1:]
+    text = " ".join(f"({part})" for part in ([query] if query else []) + [" ".join(words)]
+                    if part.strip())
+    return destination, text or None
 
 
 def _default(exporter: object, info: ExporterInfo) -> Path | None:

@@ -64,3 +64,21 @@ def test_a_running_reaper_is_asked_about_first(run_cli, zam, reaper_folder, tmp_
     finally:
         process.kill()
         process.wait()
+
+
+def test_words_after_the_name_are_a_destination_then_a_query(run_cli, zam, reaper_folder,
+                                                             tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    home = tmp_path / "config" / "REAPER"
+    home.mkdir(parents=True)
+    # not an existing folder: the query, into REAPER's own folder
+    into_home = json.loads(ok(run_cli("export", "reaper", "name:ZamEQ2", "--json")).stdout)
+    assert into_home["plugins"] == 2 and (home / "reaper-fxtags.ini").is_file()
+    # an existing folder, then the query (and --query, both apply)
+    there = json.loads(ok(run_cli("export", "reaper", str(reaper_folder), "name:ZamEQ2",
+                                  "--query", "format:vst3", "--json")).stdout)
+    assert there["plugins"] == 1 and there["files"][0]["path"].startswith(str(reaper_folder))
+    # a file exporter: the first word is always the file
+    manifest = tmp_path / "zam.json"
+    ok(run_cli("export", "manifest", str(manifest), "name:ZamCompX2", "format:clap"))
+    assert [p["name"] for p in json.loads(manifest.read_text())["plugins"]] == ["ZamCompX2"]
