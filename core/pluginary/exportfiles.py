@@ -25,8 +25,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+import msgspec
 
 from .errors import DiskFullError, UsageError
+
+T = TypeVar("T")
 
 #: How many backups of one file are kept (the oldest go first).
 KEEP_BACKUPS = 10
@@ -55,6 +60,24 @@ def read_text(path: Path) -> str | None:
                          hint="move it aside or fix it, then export again") from exc
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written") from exc
+
+
+def read_memory(path: Path, kind: type[T]) -> T:
+    """An exporter's memory of what it wrote last time (a JSON file of ``kind``, a msgspec
+    struct whose fields all have defaults): empty when there is none; a damaged one is a usage
+    error, raised before anything is written."""
+    try:
+        return msgspec.json.decode(read_text(path) or "{}", type=kind)
+    except msgspec.DecodeError as exc:
+        raise UsageError(f"{path} is damaged ({exc}); nothing was written",
+                         hint="delete it: the exporter then treats every entry as the user's") \
+            from exc
+
+
+def write_memory(path: Path, memory: msgspec.Struct, *, dry_run: bool) -> FileChange:
+    """Write an exporter's memory (:func:`read_memory`) as indented JSON."""
+    return write_text(path, msgspec.json.format(msgspec.json.encode(memory), indent=1).decode()
+                      + "\n", dry_run=dry_run)
 
 
 def write_text(path: Path, text: str, *, dry_run: bool = False,

@@ -14,7 +14,13 @@ import msgspec
 
 from pluginary.errors import UsageError
 from pluginary.exporter_info import ExporterInfo, ExportOption, this_system
-from pluginary.exportfiles import FileChange, read_text, write_bytes, write_text
+from pluginary.exportfiles import (
+    FileChange,
+    read_memory,
+    write_bytes,
+    write_memory,
+    write_text,
+)
 from pluginary.exporting import ExportSelection
 from pluginary.models import PluginRecord
 
@@ -68,7 +74,7 @@ class AbletonExporter:
             raise UsageError(f"option folder={folder_name!r} is not a folder name",
                              hint="--option folder=Pluginary")
         root = destination / folder_name
-        memory = _memory(root)
+        memory = read_memory(root / MEMORY, Memory)
         layout = self.layout(selection)
         # Every existing file is read and checked before anything is written.
         sidecars = {folder: xmp.read(root / folder) for folder in
@@ -108,9 +114,8 @@ class AbletonExporter:
         presets = {**{k: v for k, v in memory.presets.items() if k in stale}, **written}
         if not dry_run:
             root.mkdir(parents=True, exist_ok=True)
-        changes.append(write_text(root / MEMORY, msgspec.json.format(msgspec.json.encode(
-            Memory(presets=dict(sorted(presets.items())), keywords=remembered)),
-            indent=1).decode() + "\n", dry_run=dry_run))
+        changes.append(write_memory(root / MEMORY, Memory(
+            presets=dict(sorted(presets.items())), keywords=remembered), dry_run=dry_run))
         if left:
             sys.stderr.write(f"left alone (saved over in Live, or not written by Pluginary): "
                              f"{', '.join(left)}\n")
@@ -177,13 +182,4 @@ def _names(records: Iterable[PluginRecord]) -> list[tuple[str, PluginRecord]]:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _memory(root: Path) -> Memory:
-    try:
-        return msgspec.json.decode(read_text(root / MEMORY) or "{}", type=Memory)
-    except msgspec.DecodeError as exc:
-        raise UsageError(f"{root / MEMORY} is damaged ({exc}); nothing was written",
-                         hint="delete it: Pluginary then treats every preset as the user's") \
-            from exc
 

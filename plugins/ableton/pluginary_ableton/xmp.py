@@ -77,12 +77,7 @@ def merge(root: ET.Element, keywords: Mapping[str, Sequence[str]],
     the keywords that are Pluginary's now, by file."""
     description = root.find(f"{_q('rdf:RDF')}/{_q('rdf:Description')}")
     assert description is not None  # read() and new() guarantee it
-    items = description.find(_q("ablFR:items"))
-    if items is None:
-        items = ET.SubElement(description, _q("ablFR:items"))
-    bag = items.find(_q("rdf:Bag"))
-    if bag is None:
-        bag = ET.SubElement(items, _q("rdf:Bag"))
+    bag = _child(_child(description, "ablFR:items"), "rdf:Bag")
     by_path: dict[str, ET.Element] = {}
     for item in bag.findall(_q("rdf:li")):
         path = item.findtext(_q("ablFR:filePath"))
@@ -98,12 +93,8 @@ def merge(root: ET.Element, keywords: Mapping[str, Sequence[str]],
             found = ET.SubElement(bag, _q("rdf:li"), {_q("rdf:parseType"): "Resource"})
             ET.SubElement(found, _q("ablFR:filePath")).text = file
         li = found
-        holder = li.find(_q("ablFR:keywords"))
-        if holder is None:
-            holder = ET.SubElement(li, _q("ablFR:keywords"))
-        words = holder.find(_q("rdf:Bag"))
-        if words is None:
-            words = ET.SubElement(holder, _q("rdf:Bag"))
+        holder = _child(li, "ablFR:keywords")
+        words = _child(holder, "rdf:Bag")
         present = [w.text or "" for w in words.findall(_q("rdf:li"))]
         for word in words.findall(_q("rdf:li")):
             if word.text in before.get(file, ()) and word.text not in wanted:
@@ -118,6 +109,12 @@ def merge(root: ET.Element, keywords: Mapping[str, Sequence[str]],
         if mine:
             ours[file] = mine
     return ours
+
+
+def _child(parent: ET.Element, name: str) -> ET.Element:
+    """``parent``'s child ``name``, made when there is none."""
+    found = parent.find(_q(name))
+    return found if found is not None else ET.SubElement(parent, _q(name))
 
 
 def render(root: ET.Element) -> str:

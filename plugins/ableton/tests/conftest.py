@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-import plistlib
-import shutil
 from pathlib import Path
 
 import pytest
 
+from pluginary_au.testing import build_bundle
+
 DATA = Path(__file__).parent / "data"
+#: Bundle name -> its recorded Info.plist.
+BUNDLES = {"FabFilter Pro-Q 3.component": "FabFilter Pro-Q 3.plist",
+           "Surge XT.component": "Surge XT.bplist"}
 ZAMCOMP = "vst3:2046504473616C63504D435A00000000"
 
 
@@ -30,14 +33,8 @@ def zam(run_cli):
 def audio_units(run_cli, tmp_path: Path) -> None:
     """The recorded Audio Units as .component bundles, scanned (tier 0 reads Info.plist)."""
     components = tmp_path / "Components"
-    for name, plist in (("FabFilter Pro-Q 3.component", "FabFilter Pro-Q 3.plist"),
-                        ("Surge XT.component", "Surge XT.bplist")):
-        contents = components / name / "Contents"
-        (contents / "MacOS").mkdir(parents=True)
-        shutil.copyfile(DATA / "au" / plist, contents / "Info.plist")
-        with (contents / "Info.plist").open("rb") as fh:
-            executable = plistlib.load(fh)["CFBundleExecutable"]
-        (contents / "MacOS" / executable).write_bytes(b"\xcf\xfa\xed\xfe stand-in Mach-O")
+    for name, plist in BUNDLES.items():
+        build_bundle(components, name, DATA / "au" / plist)
     ok(run_cli("scan", str(components), "--format", "au", "--json"))
 
 

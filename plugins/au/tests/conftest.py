@@ -7,12 +7,11 @@ executable here is a stand-in file: tier 0 never runs it, only stats it for the 
 
 from __future__ import annotations
 
-import plistlib
-import shutil
 from pathlib import Path
-from xml.parsers.expat import ExpatError
 
 import pytest
+
+from pluginary_au.testing import build_bundle
 
 DATA = Path(__file__).parent / "data"
 
@@ -28,26 +27,6 @@ BROKEN = {
     "Legacy Verb.component": "Legacy Verb.plist",  # no AudioComponents
     "Broken.component": "Broken.plist",  # cut off mid-element
 }
-
-
-def build_bundle(folder: Path, name: str, info: Path | bytes | None,
-                 executable: bool = True) -> Path:
-    """``folder/name`` as a bundle whose Info.plist is the file (or bytes) ``info``."""
-    contents = folder / name / "Contents"
-    contents.mkdir(parents=True)
-    if isinstance(info, Path):
-        shutil.copyfile(info, contents / "Info.plist")
-    elif info is not None:
-        (contents / "Info.plist").write_bytes(info)
-    if executable and info is not None:
-        try:
-            with (contents / "Info.plist").open("rb") as fh:
-                exe = plistlib.load(fh)["CFBundleExecutable"]
-        except (ValueError, KeyError, ExpatError, plistlib.InvalidFileException):
-            exe = name.removesuffix(".component")
-        (contents / "MacOS").mkdir()
-        (contents / "MacOS" / exe).write_bytes(b"\xcf\xfa\xed\xfe stand-in Mach-O")
-    return folder / name
 
 
 @pytest.fixture

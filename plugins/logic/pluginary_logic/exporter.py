@@ -11,7 +11,7 @@ import msgspec
 
 from pluginary.errors import UsageError
 from pluginary.exporter_info import ExporterInfo, ExportOption
-from pluginary.exportfiles import FileChange, read_text, write_text
+from pluginary.exportfiles import FileChange, read_memory, write_memory, write_text
 from pluginary.exporting import ExportSelection
 
 from .tagsets import (
@@ -57,7 +57,7 @@ class LogicExporter:
 
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:
-        memory = _memory(destination)
+        memory = read_memory(destination / MEMORY, Memory)
         wanted = self.categories(selection)
         # Every file is read and checked before anything is written.
         tagpool = read_plist(destination / TAGPOOL)
@@ -88,9 +88,8 @@ class LogicExporter:
             if after != current[name]:
                 changes.append(write_text(destination / name, render(after), dry_run=dry_run))
         changes += _pool(destination, tagpool, properties, sorted(used), dry_run=dry_run)
-        changes.append(write_text(destination / MEMORY, msgspec.json.format(
-            msgspec.json.encode(Memory(tagsets=dict(sorted(remembered.items())))),
-            indent=1).decode() + "\n", dry_run=dry_run))
+        changes.append(write_memory(destination / MEMORY, Memory(
+            tagsets=dict(sorted(remembered.items()))), dry_run=dry_run))
         if left:
             sys.stderr.write("left alone (removed in Logic since the last export): "
                              f"{', '.join(left)}\n")
@@ -152,11 +151,3 @@ def _pool(destination: Path, tagpool: dict[str, Any] | None,
         changes.append(write_text(destination / PROPERTIES, render(props), dry_run=dry_run))
     return changes
 
-
-def _memory(destination: Path) -> Memory:
-    try:
-        return msgspec.json.decode(read_text(destination / MEMORY) or "{}", type=Memory)
-    except msgspec.DecodeError as exc:
-        raise UsageError(f"{destination / MEMORY} is damaged ({exc}); nothing was written",
-                         hint="delete it: Pluginary then treats every category as the user's") \
-            from exc

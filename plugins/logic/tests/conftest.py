@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-import plistlib
 import shutil
 from pathlib import Path
 
 import pytest
+
+from pluginary_au.testing import build_bundle
 
 DATA = Path(__file__).parent / "data"
 #: Bundle name -> its recorded Info.plist.
@@ -26,12 +27,7 @@ def audio_units(run_cli, tmp_path: Path) -> Path:
     """The recorded Audio Units as .component bundles, scanned (tier 0 reads Info.plist)."""
     components = tmp_path / "Components"
     for name, plist in BUNDLES.items():
-        contents = components / name / "Contents"
-        (contents / "MacOS").mkdir(parents=True)
-        shutil.copyfile(DATA / "au" / plist, contents / "Info.plist")
-        with (contents / "Info.plist").open("rb") as fh:
-            executable = plistlib.load(fh)["CFBundleExecutable"]
-        (contents / "MacOS" / executable).write_bytes(b"\xcf\xfa\xed\xfe stand-in Mach-O")
+        build_bundle(components, name, DATA / "au" / plist)
     result = run_cli("scan", str(components), "--format", "au", "--json")
     assert result.exit_code == 0, result.stderr
     return components

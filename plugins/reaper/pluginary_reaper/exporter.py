@@ -10,7 +10,7 @@ import msgspec
 
 from pluginary.errors import UsageError
 from pluginary.exporter_info import ExporterInfo, ExportOption
-from pluginary.exportfiles import FileChange, read_text, write_text
+from pluginary.exportfiles import FileChange, read_memory, write_memory, write_text
 from pluginary.exporting import ExportSelection
 from pluginary.models import PluginRecord
 from pluginary.query.parser import parse
@@ -86,13 +86,7 @@ class ReaperExporter:
 
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:
-        memory_text = read_text(destination / MEMORY)
-        try:
-            memory = msgspec.json.decode(memory_text or "{}", type=Memory)
-        except msgspec.DecodeError as exc:
-            raise UsageError(f"{destination / MEMORY} is damaged ({exc}); nothing was written",
-                             hint="delete it: Pluginary then treats every folder as yours") \
-                from exc
+        memory = read_memory(destination / MEMORY, Memory)
         folders_ini = ini.read(destination / FOLDERS)  # both parsed before anything is written
         tags_ini = ini.read(destination / TAGS)
         # A partial export (--query, --collection) leaves Pluginary's other entries alone.
@@ -110,8 +104,7 @@ class ReaperExporter:
                    write_text(destination / TAGS, ini.render(tags_ini), dry_run=dry_run)]
         memory = Memory(folders={k: list(v) for k, v in owned.items()}, category=category,
                         developer=developer)
-        changes.append(write_text(destination / MEMORY, msgspec.json.format(
-            msgspec.json.encode(memory), indent=1).decode() + "\n", dry_run=dry_run))
+        changes.append(write_memory(destination / MEMORY, memory, dry_run=dry_run))
         left = [f"folder '{n}'" for n in report.kept] + [f"category of {k}" for k in kept_c] \
             + [f"developer of {k}" for k in kept_d]
         if left:

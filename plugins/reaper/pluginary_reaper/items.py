@@ -4,8 +4,9 @@ From files REAPER wrote (tests/data, sources in tests/data/SOURCES.md) and the r
 docs/exporters/reaper.md: a VST3 folder item is the bundle's full path with type 3; an AU is
 ``Vendor: Name`` with type 5; a CLAP is its id with type 7 and an LV2 its URI with type 1 (the
 codes REAPER's own scripts use; no published file shows them). An ``fxtags`` key is the
-plugin's file name with every character outside ``A-Za-z0-9.`` turned into ``_`` for VST3, and
-``Vendor: Name`` for AU. REAPER does not host LADSPA.
+plugin's file name with every character outside ``A-Za-z0-9.`` turned into ``_`` for VST3,
+``Vendor: Name`` for AU, and the CLAP id exactly as the plugin gives it for CLAP (REAPER's own
+file on Linux: ``com.zamaudio.ZamComp=Damien Zammit``). REAPER does not host LADSPA.
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ def folder_item(record: PluginRecord, path: str) -> tuple[int, str] | None:
 
 def tag_key(record: PluginRecord, path: str) -> str | None:
     """The ``reaper-fxtags.ini`` key, or None when REAPER's spelling for the format is unknown
-    (CLAP, LV2) or it cannot host it (LADSPA)."""
+    (LV2: no published file has one) or it cannot host it (LADSPA)."""
     if record.format == "vst3" and path:
         return _UNSAFE.sub("_", PurePath(path).name)
     if record.format == "au":
         return f"{vendor_of(record)}: {record.name}"
+    if record.format == "clap":
+        return record.uid
     return None
 
 

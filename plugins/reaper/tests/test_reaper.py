@@ -170,3 +170,28 @@ def test_a_malformed_index_is_exit_2_with_nothing_written(run_cli, zam, reaper_f
     bad = run_cli("export", "reaper", str(reaper_folder))
     assert bad.exit_code == 2 and "share one Id" in bad.stderr
     assert path.read_bytes() == before and not list(reaper_folder.glob("*.bak"))
+
+
+def test_clap_tags_are_keyed_as_reaper_keys_them_on_linux(run_cli, zam, tmp_path):
+    """REAPER's own fxtags file from a Linux machine with Debian's zam-plugins (tests/data):
+    every CLAP key and developer Pluginary writes for the same plugins is REAPER's."""
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    ok(run_cli("export", "reaper", str(fresh), "--query", "format:clap"))
+    ours = independent(fresh / "reaper-fxtags.ini")
+    reapers = independent(DATA / "linux-reaper-fxtags.ini")
+    zam_keys = {k for k in reapers["developer"] if k.startswith("com.zamaudio.")}
+    assert zam_keys and set(ours["developer"]) <= zam_keys, set(ours["developer"]) - zam_keys
+    assert len(ours["developer"]) == 17
+    for key, vendor in ours["developer"].items():
+        if key in reapers["developer"]:
+            assert vendor == reapers["developer"][key], key
+    # merged into that very file, REAPER's own entries stay as they are
+    folder = tmp_path / "REAPER"
+    folder.mkdir()
+    (folder / "reaper-fxtags.ini").write_bytes((DATA / "linux-reaper-fxtags.ini").read_bytes())
+    ok(run_cli("export", "reaper", str(folder)))
+    after = independent(folder / "reaper-fxtags.ini")
+    for section in ("category", "developer"):
+        for key, value in reapers[section].items():
+            assert after[section][key] == value, (section, key)
