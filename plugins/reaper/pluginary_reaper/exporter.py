@@ -4,6 +4,7 @@ tree categories and vendors as its Category and Developer lists."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
@@ -16,7 +17,7 @@ from pluginary.models import PluginRecord
 from pluginary.query.parser import parse
 from pluginary.query.tree import And, Node, Not, Or, Text
 
-from . import ini
+from . import cache, ini
 from .folders import Item, merge, merge_tags
 from .items import TYPE_SMART, category_of, folder_item, tag_key, vendor_of
 
@@ -87,16 +88,18 @@ class ReaperExporter:
     def export_selection(self, selection: ExportSelection, destination: Path, *,
                          dry_run: bool = False) -> list[FileChange]:
         memory = read_memory(destination / MEMORY, Memory)
+        shells = cache.shell_ids(destination)  # REAPER's names inside multi-plugin bundles
         folders_ini = ini.read(destination / FOLDERS)  # both parsed before anything is written
         tags_ini = ini.read(destination / TAGS)
         # A partial export (--query, --collection) leaves Pluginary's other entries alone.
         prune = selection.complete
-        owned, report = merge(folders_ini, self.folders(selection), {
+        owned, report = merge(folders_ini, self.folders(selection, shells), {
             k: [(int(kind), str(item)) for kind, item in v]
             for k, v in memory.folders.items()}, prune=prune)
-        category, kept_c = merge_tags(tags_ini, "category", self.tags(selection, category=True),
-                                      memory.category, prune=prune)
-        vendors = self.tags(selection, category=False) \
+        categories = self.tags(selection, shells, category=True)
+        category, kept_c = merge_tags(tags_ini, "category", categories, memory.category,
+                                      prune=prune)
+        vendors = self.tags(selection, shells, category=False) \
             if selection.options.get("developer", True) else {}
         developer, kept_d = merge_tags(tags_ini, "developer", vendors, memory.developer,
                                        prune=prune)
@@ -112,7 +115,8 @@ class ReaperExporter:
                              f"{', '.join(left)}\n")
         return changes
 
-    def folders(self, selection: ExportSelection) -> dict[str, list[Item]]:
+    def folders(self, selection: ExportSelection, shells: Mapping[str, str]
+                ) -> dict[str, list[Item]]:
         """One folder per collection (nesting shown in the name, as REAPER has none), a smart
         folder for a smart collection whose search REAPER can run."""
         by_key = {r.key: r for r in selection.records}
@@ -126,20 +130,22 @@ class ReaperExporter:
                 out[name] = [(TYPE_SMART, search)]
                 continue
             items = [item for key in collection.members if key in by_key
-                     for item in self.items_of(selection, by_key[key])]
+                     for item in self.items_of(selection, by_key[key], shells)]
             if items:
                 out[name] = items
         return out
 
     @staticmethod
-    def items_of(selection: ExportSelection, record: PluginRecord) -> list[Item]:
+    def items_of(selection: ExportSelection, record: PluginRecord,
+                 shells: Mapping[str, str]) -> list[Item]:
         paths = sorted({i.path for i in selection.installations.get(record.key, ())}) or [
             record.bundle_path or record.file_path]
-        found = [folder_item(record, path) for path in paths]
+        found = [folder_item(record, path, shells) for path in paths]
         return list(dict.fromkeys(i for i in found if i is not None))
 
     @staticmethod
-    def tags(selection: ExportSelection, *, category: bool) -> dict[str, str]:
+    def tags(selection: ExportSelection, shells: Mapping[str, str], *,
+             category: bool) -> dict[str, str]:
         out: dict[str, str] = {}
         for record in selection.records:
             value = category_of(record.category) if category else vendor_of(record)
@@ -148,7 +154,7 @@ class ReaperExporter:
             paths = sorted({i.path for i in selection.installations.get(record.key, ())}) or [
                 record.bundle_path or record.file_path]
             for path in paths:
-                key = tag_key(record, path)
+                key = tag_key(record, path, shells)
                 if key:
                     out[key] = value
         return out

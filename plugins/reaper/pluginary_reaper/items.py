@@ -12,6 +12,7 @@ file on Linux: ``com.zamaudio.ZamComp=Damien Zammit``). REAPER does not host LAD
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import PurePath
 
 from pluginary.models import PluginRecord
@@ -32,10 +33,12 @@ def vendor_of(record: PluginRecord) -> str:
     return _CONTACT.sub("", record.vendor).strip()
 
 
-def folder_item(record: PluginRecord, path: str) -> tuple[int, str] | None:
-    """``(Type, Item)`` for a folder, or None when REAPER cannot host the format."""
+def folder_item(record: PluginRecord, path: str, shells: Mapping[str, str] | None = None
+                ) -> tuple[int, str] | None:
+    """``(Type, Item)`` for a folder, or None when REAPER cannot host the format. ``shells``:
+    REAPER's ids of the plugins in bundles that hold several (:mod:`.cache`)."""
     if record.format == "vst3" and path:
-        return TYPE_VST, path
+        return TYPE_VST, path + _shell_suffix(record, shells)
     if record.format == "au":
         return TYPE_AU, f"{vendor_of(record)}: {record.name}"
     if record.format == "clap":
@@ -45,16 +48,23 @@ def folder_item(record: PluginRecord, path: str) -> tuple[int, str] | None:
     return None
 
 
-def tag_key(record: PluginRecord, path: str) -> str | None:
+def tag_key(record: PluginRecord, path: str, shells: Mapping[str, str] | None = None
+            ) -> str | None:
     """The ``reaper-fxtags.ini`` key, or None when REAPER's spelling for the format is unknown
     (LV2: no published file has one) or it cannot host it (LADSPA)."""
     if record.format == "vst3" and path:
-        return _UNSAFE.sub("_", PurePath(path).name)
+        return _UNSAFE.sub("_", PurePath(path).name) + _shell_suffix(record, shells)
     if record.format == "au":
         return f"{vendor_of(record)}: {record.name}"
     if record.format == "clap":
         return record.uid
     return None
+
+
+def _shell_suffix(record: PluginRecord, shells: Mapping[str, str] | None) -> str:
+    """``<id`` for a plugin of a bundle that holds several, as REAPER names it."""
+    plugin_id = (shells or {}).get(record.uid.upper())
+    return f"<{plugin_id}" if plugin_id else ""
 
 
 def category_of(path: str) -> str:

@@ -195,3 +195,26 @@ def test_clap_tags_are_keyed_as_reaper_keys_them_on_linux(run_cli, zam, tmp_path
     for section in ("category", "developer"):
         for key, value in reapers[section].items():
             assert after[section][key] == value, (section, key)
+
+
+def test_a_plugin_of_a_multi_plugin_bundle_is_named_as_reaper_names_it(run_cli, tmp_catalogue,
+                                                                        reaper_folder):
+    """REAPER's plugin cache (a real excerpt) gives each plugin of a WaveShell bundle an id;
+    the folder item and tag key then are exactly those REAPER wrote in its own files."""
+    from pluginary.models import PluginRecord
+
+    bundle = "/Library/Audio/Plug-Ins/VST3/WaveShell1-VST3 13.0.vst3"
+    tmp_catalogue.upsert([PluginRecord(
+        format="vst3", uid="5653544741324D67747220616D702032", name="GTR Amp 2Cab Mono",
+        vendor="Waves", bundle_path=bundle, file_path=bundle)])
+    (reaper_folder / "reaper-vstplugins64.ini").write_bytes(
+        (DATA / "reaper-vstplugins64.ini").read_bytes())
+    ok(run_cli("collection", "create", "Amps"))
+    ok(run_cli("collection", "add", "Amps", "vst3:5653544741324D67747220616D702032"))
+    ok(run_cli("export", "reaper", str(reaper_folder)))
+    item = f"{bundle}<2060298040"
+    assert ("3", item) in [i for items in folders(independent(  # REAPER wrote this item
+        DATA / "reaper-fxfolders.ini")).values() for i in items]
+    assert folders(independent(reaper_folder / "reaper-fxfolders.ini"))["Amps"] == [("3", item)]
+    tags = independent(reaper_folder / "reaper-fxtags.ini")
+    assert tags["developer"]["WaveShell1_VST3_13.0.vst3<2060298040"] == "Waves"
