@@ -32,10 +32,10 @@ def _process_names() -> set[str]:
     try:
         if sys.platform == "win32":
             out = subprocess.run(["tasklist", "/fo", "csv", "/nh"], capture_output=True,
-                                 text=True, timeout=10, check=False).stdout
+                                 text=True, errors="replace", timeout=10, check=False).stdout
             return {line.split('","')[0].strip('"') for line in out.splitlines() if line}
         out = subprocess.run(["ps", "-axo", "comm="], capture_output=True, text=True,
-                             timeout=10, check=False).stdout
+                             errors="replace", timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return set()  # cannot tell: do not ask about a DAW we cannot see
     # macOS gives the executable's path ("/Applications/REAPER.app/Contents/MacOS/REAPER").
@@ -48,7 +48,7 @@ def _proc_names(proc: Path) -> set[str]:
         if not entry.name.isdigit():
             continue
         try:
-            names.add((entry / "comm").read_text().strip())
+            names.add((entry / "comm").read_bytes().decode(errors="replace").strip())
             # comm is cut at 15 characters; the command line has the whole name.
             first = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
             names.add(first.decode(errors="replace").rsplit("/", 1)[-1])

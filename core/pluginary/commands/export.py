@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -156,12 +157,16 @@ def _destination_and_query(info: ExporterInfo, words: list[str], out: Path | Non
                            query: str | None) -> tuple[Path | None, str | None]:
     """Split ``export NAME WORDS...``: the first word is the destination unless ``--out`` gave
     one, or the exporter writes into its DAW's own folder (it has a default here) and the word
-    is not an existing folder: then every word is the query, with ``--query`` (AND)."""
+    is neither a path nor an existing folder: then every word is the query, with ``--query``
+    (AND)."""
     destination: Path | None = None
     if words and out is None:
         first = Path(words[0]).expanduser()
         into_daw = info.destination_kind == "folder" and default_destination(info) is not None
-        if not into_daw or first.is_dir():
+        # A word that names a path (a separator, ~ or . first) is never a query, so a typo
+        # in a folder name cannot send the export into the DAW's own folder instead.
+        pathlike = os.sep in words[0] or "/" in words[0] or words[0].startswith(("~", "."))
+        if not into_daw or pathlike or first.is_dir():
             destination, words = Path(words[0]), words[1:]
     text = " ".join(f"({part})" for part in ([query] if query else []) + [" ".join(words)]
                     if part.strip())
@@ -197,9 +202,10 @@ def confirm_daw_closed(info: ExporterInfo, *, yes: bool) -> None:
     if not daws or yes:
         return
     message = f"{', '.join(daws)} is running and may overwrite what this export writes"
-    if not sys.stdin.isatty():
-        raise UsageError(message, hint="quit it first, or add --yes to export anyway")
-    typer.confirm(f"{message}. Export anyway?", abort=True)
+    hint = "quit it first, or add --yes to export anyway"
+    # Asked on stderr, so that --json output stays clean; "no" is exit 2 like a refusal.
+    if not sys.stdin.isatty() or not typer.confirm(f"{message}. Export anyway?", err=True):
+        raise UsageError(message, hint=hint)
 
 
 def skipped_line(exporter: str, info: ExporterInfo, selection: ExportSelection) -> str:

@@ -50,7 +50,7 @@ INFO = ExporterInfo(
         ExportOption(name="keyword-group", default="Pluginary",
                      help="the keyword group of the tags (Live shows Group|Tag)"),
         ExportOption(name="categories", kind="flag", default=True,
-                     help="a folder per tree category (Categories/Dynamics/Compressor)"),
+                     help="a folder per tree category (Categories/Effect/Dynamics/Compressor)"),
         ExportOption(name="collections", kind="flag", default=True,
                      help="a folder per collection (Collections/Mixing/Bus)"),
     ),
@@ -75,53 +75,80 @@ class AbletonExporter:
                              hint="--option folder=Pluginary")
         root = destination / folder_name
         memory = read_memory(root / MEMORY, Memory)
-        layout = self.layout(selection)
-        # Every existing file is read and checked before anything is written.
-        sidecars = {folder: xmp.read(root / folder) for folder in
-                    sorted({str(PurePosixPath(p).parent) for p in layout}
-                           | set(memory.keywords))}
-        changes: list[FileChange] = []
-        written: dict[str, str] = {}
+        layout, unnamed = self.presets(selection)
+        # Every existing file is read and checked, and every preset made, before anything is
+        # written.
+        plan: dict[str, bytes] = {}
         left: list[str] = []
-        for relative, record in sorted(layout.items()):
-            data = preset(record)
-            path = root / relative
-            current = path.read_bytes() if path.exists() else None
+        for relative, data in sorted(layout.items()):
+            current = _read(root / relative)
             if current is not None and current != data and \
                     memory.presets.get(relative) != _digest(current):
                 left.append(relative)  # saved over in Live, or the user's own file
-                continue
+            else:
+                plan[relative] = data
+        records = self.layout(selection)
+        folders = {str(PurePosixPath(p).parent) for p in layout}
+        if selection.complete:  # a partial export leaves the other folders' keywords alone
+            folders |= set(memory.keywords)
+        sidecars = {folder: xmp.read(root / folder) for folder in sorted(folders)}
+        changes: list[FileChange] = []
+        for relative, data in plan.items():
+            path = root / relative
             if not dry_run:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _mkdir(path.parent)
             changes.append(write_bytes(path, data, dry_run=dry_run, as_text=xml_of))
-            written[relative] = _digest(data)
-        keywords = self.keywords(selection, layout)
-        remembered: dict[str, dict[str, list[str]]] = {}
+        # Keywords go only on Pluginary's own presets, never on a file it left alone.
+        keywords = self.keywords(selection, {p: r for p, r in records.items() if p in plan})
+        remembered = {f: dict(v) for f, v in memory.keywords.items() if f not in sidecars}
         for folder, existing in sidecars.items():
+            before = memory.keywords.get(folder, {})
+            if not selection.complete:  # only the presets this export writes
+                remembered_here = {f: v for f, v in before.items()
+                                   if f"{folder}/{f}" not in plan}
+                before = {f: v for f, v in before.items() if f"{folder}/{f}" in plan}
+            else:
+                remembered_here = {}
             packet = existing if existing is not None else xmp.new(
                 {"macos": "mac", "windows": "win"}.get(this_system()),
                 "Updated by Pluginary")
-            ours = xmp.merge(packet, keywords.get(folder, {}), memory.keywords.get(folder, {}))
+            ours = {**remembered_here, **xmp.merge(packet, keywords.get(folder, {}), before)}
             if ours:
                 remembered[folder] = ours
-            if existing is None and not ours:
+            if existing is None and not keywords.get(folder):
                 continue
             path = xmp.path_of(root / folder)
             if not dry_run:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _mkdir(path.parent)
             changes.append(write_text(path, xmp.render(packet), dry_run=dry_run))
         stale = sorted(set(memory.presets) - set(layout))
-        presets = {**{k: v for k, v in memory.presets.items() if k in stale}, **written}
+        presets = {k: v for k, v in memory.presets.items() if k not in plan}
+        presets.update({k: _digest(v) for k, v in plan.items()})
         if not dry_run:
-            root.mkdir(parents=True, exist_ok=True)
+            _mkdir(root)
         changes.append(write_memory(root / MEMORY, Memory(
             presets=dict(sorted(presets.items())), keywords=remembered), dry_run=dry_run))
         if left:
             sys.stderr.write(f"left alone (saved over in Live, or not written by Pluginary): "
                              f"{', '.join(left)}\n")
+        if unnamed:
+            sys.stderr.write(f"skipped (an identity Live cannot name): {', '.join(unnamed)}\n")
         if stale and selection.complete:
             sys.stderr.write(f"no longer exported, left in place: {', '.join(stale)}\n")
         return changes
+
+    def presets(self, selection: ExportSelection) -> tuple[dict[str, bytes], list[str]]:
+        """Preset path -> its bytes, and the plugins whose identity no preset can hold (a VST3
+        id that is not 32 hex digits, an AU code that is not four MacRoman characters: a
+        record imported from elsewhere)."""
+        made: dict[str, bytes] = {}
+        unnamed: dict[str, None] = {}
+        for relative, record in self.layout(selection).items():
+            try:
+                made[relative] = preset(record)
+            except ValueError:
+                unnamed[record.key] = None
+        return made, list(unnamed)
 
     @staticmethod
     def layout(selection: ExportSelection) -> dict[str, PluginRecord]:
@@ -178,6 +205,22 @@ def _names(records: Iterable[PluginRecord]) -> list[tuple[str, PluginRecord]]:
                 out.append((candidate + ".adv", record))
                 break
     return out
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written",
+                         hint="check the folder's permissions") from exc
+
+
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {folder}: {exc.strerror}",
+                         hint="check the User Library's permissions") from exc
 
 
 def _digest(data: bytes) -> str:

@@ -73,8 +73,9 @@ def new(platform: str | None, creator: str) -> ET.Element:
 def merge(root: ET.Element, keywords: Mapping[str, Sequence[str]],
           before: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Give each file in ``keywords`` those keywords, taking off the ones Pluginary gave before
-    (``before``) that it no longer gives; every other keyword, colour and item stays. Returns
-    the keywords that are Pluginary's now, by file."""
+    (``before``) that it no longer gives; one it gave that the user took off in Live stays off;
+    every other keyword, colour and item stays. Returns the keywords that are Pluginary's now
+    (those given, and those the user took off, so that they stay off), by file."""
     description = root.find(f"{_q('rdf:RDF')}/{_q('rdf:Description')}")
     assert description is not None  # read() and new() guarantee it
     bag = _child(_child(description, "ablFR:items"), "rdf:Bag")
@@ -96,11 +97,13 @@ def merge(root: ET.Element, keywords: Mapping[str, Sequence[str]],
         holder = _child(li, "ablFR:keywords")
         words = _child(holder, "rdf:Bag")
         present = [w.text or "" for w in words.findall(_q("rdf:li"))]
+        given = before.get(file, ())
         for word in words.findall(_q("rdf:li")):
-            if word.text in before.get(file, ()) and word.text not in wanted:
+            if word.text in given and word.text not in wanted:
                 words.remove(word)
         for keyword in wanted:
-            if keyword not in present:
+            # One Pluginary gave before that is gone now was taken off in Live: it stays off.
+            if keyword not in present and keyword not in given:
                 ET.SubElement(words, _q("rdf:li")).text = keyword
         if not words.findall(_q("rdf:li")):
             li.remove(holder)

@@ -178,3 +178,21 @@ def test_presets_and_sidecars_match_the_golden_files(run_cli, zam, library):
         for name, data in made.items():
             (golden / name).write_bytes(data)
     assert made == {name: (golden / name).read_bytes() for name in made}
+
+
+def test_a_partial_export_and_a_removed_keyword_leave_the_rest_alone(run_cli, zam, library):
+    ok(run_cli("tag", "add", "glue", "name:ZamEQ2 format:vst3"))
+    ok(run_cli("export", "ableton", str(library)))
+    bus = library / "Pluginary/Collections/Mixing/Bus"
+    assert keywords(bus / SIDECAR)["ZamEQ2.adv"]["keywords"] == ["Pluginary|glue"]
+    # the user takes Pluginary's keyword off ZamComp in Live: it stays off
+    sidecar = (bus / SIDECAR).read_text().replace("<rdf:li>Pluginary|favourite</rdf:li>", "")
+    (bus / SIDECAR).write_text(sidecar)
+    ok(run_cli("export", "ableton", str(library)))
+    assert keywords(bus / SIDECAR)["ZamComp.adv"]["keywords"] == []
+    # a partial export (another plugin only) leaves every other preset's keywords as they are
+    before = {p: p.read_bytes() for p in (library / "Pluginary").rglob("*.xmp")}
+    ok(run_cli("export", "ableton", str(library), "--query", "name:ZamDelay format:vst3"))
+    after = {p: p.read_bytes() for p in (library / "Pluginary").rglob("*.xmp")}
+    assert {p: after[p] for p in before} == before
+    assert keywords(bus / SIDECAR)["ZamEQ2.adv"]["keywords"] == ["Pluginary|glue"]

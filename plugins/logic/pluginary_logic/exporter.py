@@ -11,7 +11,7 @@ import msgspec
 
 from pluginary.errors import UsageError
 from pluginary.exporter_info import ExporterInfo, ExportOption
-from pluginary.exportfiles import FileChange, read_memory, write_memory, write_text
+from pluginary.exportfiles import FileChange, read_memory, write_memory
 from pluginary.exporting import ExportSelection
 
 from .tagsets import (
@@ -21,8 +21,8 @@ from .tagsets import (
     category_path,
     collection_path,
     read_plist,
-    render,
     tagset_name,
+    write_plist,
 )
 
 #: What Pluginary set last time, so that a category the user removed in Logic stays removed.
@@ -86,7 +86,7 @@ class LogicExporter:
             if current[name] is None and not tags:
                 continue  # nothing to say about a plugin Logic has no file for
             if after != current[name]:
-                changes.append(write_text(destination / name, render(after), dry_run=dry_run))
+                changes.append(write_plist(destination / name, after, dry_run=dry_run))
         changes += _pool(destination, tagpool, properties, sorted(used), dry_run=dry_run)
         changes.append(write_memory(destination / MEMORY, Memory(
             tagsets=dict(sorted(remembered.items()))), dry_run=dry_run))
@@ -146,8 +146,8 @@ def _pool(destination: Path, tagpool: dict[str, Any] | None,
         props["sorting"] = sorting + [c for c in used if c not in sorting]
     changes = []
     if pool != (tagpool or {}) or (tagpool is None and used):
-        changes.append(write_text(destination / TAGPOOL, render(pool), dry_run=dry_run))
+        changes.append(write_plist(destination / TAGPOOL, pool, dry_run=dry_run))
     if props != properties and (properties is not None or used):
-        changes.append(write_text(destination / PROPERTIES, render(props), dry_run=dry_run))
+        changes.append(write_plist(destination / PROPERTIES, props, dry_run=dry_run))
     return changes
 

@@ -20,7 +20,7 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from pluginary.errors import UsageError
-from pluginary.exportfiles import read_text
+from pluginary.exportfiles import FileChange, read_text, write_bytes, write_text
 
 TAGPOOL = "MusicApps.tagpool"
 PROPERTIES = "MusicApps.properties"
@@ -68,9 +68,13 @@ def collection_path(name: str) -> str:
 def read_plist(path: Path) -> dict[str, Any] | None:
     """A property list file as a dict, None when it does not exist; a malformed one is a
     usage error that names it (and nothing has been written yet)."""
-    if not path.exists():
+    try:
+        data = path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written",
+                         hint="check the folder's permissions") from exc
+    if data is None:
         return None
-    data = path.read_bytes()
     try:
         value = plistlib.loads(data)
     except (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError,
@@ -88,3 +92,19 @@ def read_plist(path: Path) -> dict[str, Any] | None:
 def render(value: dict[str, Any]) -> str:
     """An XML property list as Logic writes them (tabs, Apple's DOCTYPE)."""
     return plistlib.dumps(value, fmt=plistlib.FMT_XML, sort_keys=False).decode("utf-8")
+
+
+def write_plist(path: Path, value: dict[str, Any], *, dry_run: bool) -> FileChange:
+    """Write ``value`` as XML, or as a binary property list where the file was one (every
+    published database is XML; a binary one stays binary), with a diff of its XML."""
+    try:
+        binary = path.read_bytes()[:6] == b"bplist"
+    except FileNotFoundError:
+        binary = False
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", hint="check its permissions") \
+            from exc
+    if not binary:
+        return write_text(path, render(value), dry_run=dry_run)
+    return write_bytes(path, plistlib.dumps(value, fmt=plistlib.FMT_BINARY, sort_keys=False),
+                       dry_run=dry_run, as_text=lambda data: render(plistlib.loads(data)))

@@ -159,3 +159,15 @@ def test_a_fresh_database_matches_the_golden_files(run_cli, audio_units, tmp_pat
     assert made == {p.name: p.read_bytes() for p in GOLDEN.iterdir()}
     for data in made.values():
         assert isinstance(plistlib.loads(data), dict)
+
+
+def test_a_binary_tagset_stays_binary_and_keeps_its_entries(run_cli, audio_units, tags_folder):
+    """Every published database is XML; one a tool rewrote as a binary property list is
+    merged all the same (plistlib reads and writes both, as Logic does)."""
+    path = tags_folder / tagset("aufx", "FQ3p", "FbFl")
+    path.write_bytes(plistlib.dumps(load(path), fmt=plistlib.FMT_BINARY))
+    ok(run_cli("collection", "create", "Live"))
+    ok(run_cli("collection", "add", "Live", PRO_Q))
+    ok(run_cli("export", "logic", str(tags_folder)))
+    assert path.read_bytes().startswith(b"bplist")
+    assert load(path)["tags"] == {**load(path)["tags"], "Utility": "tag", "Live": "user"}

@@ -16,24 +16,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pluginary.exportfiles import read_text
-
 #: REAPER's plugin caches, for each build it runs as.
 CACHES = ("reaper-vstplugins64.ini", "reaper-vstplugins_arm64.ini", "reaper-vstplugins.ini")
 
 
-def shell_ids(folder: Path) -> dict[str, str]:
-    """VST3 class id (upper-case hex) -> REAPER's id of that plugin inside its bundle, for
-    the plugins of bundles that hold several; empty when REAPER has not scanned here."""
-    found: dict[str, str] = {}
+def shell_ids(folder: Path) -> dict[tuple[str, str], str]:
+    """(the bundle's file name as REAPER keys it, VST3 class id in upper-case hex) -> REAPER's
+    id of that plugin inside the bundle, for the plugins of bundles that hold several (two
+    versions of a bundle may hold one class); empty when REAPER has not scanned here."""
+    found: dict[tuple[str, str], str] = {}
     for name in CACHES:
-        text = read_text(folder / name) or ""
+        try:
+            text = (folder / name).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue  # only a help to name plugins: without it, the bundle's path is the item
         for line in text.splitlines():
             key, sep, value = line.partition("=")
             if not sep or "<" not in key or "{" not in value:
                 continue
-            plugin_id = key.rpartition("<")[2]
+            bundle, _, plugin_id = key.rpartition("<")
             class_id = value.partition("{")[2].partition(",")[0].strip().upper()
             if plugin_id.isdigit() and len(class_id) == 32:
-                found.setdefault(class_id, plugin_id)
+                found.setdefault((bundle, class_id), plugin_id)
     return found

@@ -115,7 +115,7 @@ class ReaperExporter:
                              f"{', '.join(left)}\n")
         return changes
 
-    def folders(self, selection: ExportSelection, shells: Mapping[str, str]
+    def folders(self, selection: ExportSelection, shells: Mapping[tuple[str, str], str]
                 ) -> dict[str, list[Item]]:
         """One folder per collection (nesting shown in the name, as REAPER has none), a smart
         folder for a smart collection whose search REAPER can run."""
@@ -137,14 +137,14 @@ class ReaperExporter:
 
     @staticmethod
     def items_of(selection: ExportSelection, record: PluginRecord,
-                 shells: Mapping[str, str]) -> list[Item]:
+                 shells: Mapping[tuple[str, str], str]) -> list[Item]:
         paths = sorted({i.path for i in selection.installations.get(record.key, ())}) or [
             record.bundle_path or record.file_path]
         found = [folder_item(record, path, shells) for path in paths]
         return list(dict.fromkeys(i for i in found if i is not None))
 
     @staticmethod
-    def tags(selection: ExportSelection, shells: Mapping[str, str], *,
+    def tags(selection: ExportSelection, shells: Mapping[tuple[str, str], str], *,
              category: bool) -> dict[str, str]:
         out: dict[str, str] = {}
         for record in selection.records:

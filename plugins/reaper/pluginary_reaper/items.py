@@ -33,12 +33,12 @@ def vendor_of(record: PluginRecord) -> str:
     return _CONTACT.sub("", record.vendor).strip()
 
 
-def folder_item(record: PluginRecord, path: str, shells: Mapping[str, str] | None = None
+def folder_item(record: PluginRecord, path: str, shells: Mapping[tuple[str, str], str] | None = None
                 ) -> tuple[int, str] | None:
     """``(Type, Item)`` for a folder, or None when REAPER cannot host the format. ``shells``:
     REAPER's ids of the plugins in bundles that hold several (:mod:`.cache`)."""
     if record.format == "vst3" and path:
-        return TYPE_VST, path + _shell_suffix(record, shells)
+        return TYPE_VST, path + _shell_suffix(record, path, shells)
     if record.format == "au":
         return TYPE_AU, f"{vendor_of(record)}: {record.name}"
     if record.format == "clap":
@@ -48,12 +48,12 @@ def folder_item(record: PluginRecord, path: str, shells: Mapping[str, str] | Non
     return None
 
 
-def tag_key(record: PluginRecord, path: str, shells: Mapping[str, str] | None = None
+def tag_key(record: PluginRecord, path: str, shells: Mapping[tuple[str, str], str] | None = None
             ) -> str | None:
     """The ``reaper-fxtags.ini`` key, or None when REAPER's spelling for the format is unknown
     (LV2: no published file has one) or it cannot host it (LADSPA)."""
     if record.format == "vst3" and path:
-        return _UNSAFE.sub("_", PurePath(path).name) + _shell_suffix(record, shells)
+        return _UNSAFE.sub("_", PurePath(path).name) + _shell_suffix(record, path, shells)
     if record.format == "au":
         return f"{vendor_of(record)}: {record.name}"
     if record.format == "clap":
@@ -61,9 +61,11 @@ def tag_key(record: PluginRecord, path: str, shells: Mapping[str, str] | None = 
     return None
 
 
-def _shell_suffix(record: PluginRecord, shells: Mapping[str, str] | None) -> str:
+def _shell_suffix(record: PluginRecord, path: str,
+                  shells: Mapping[tuple[str, str], str] | None) -> str:
     """``<id`` for a plugin of a bundle that holds several, as REAPER names it."""
-    plugin_id = (shells or {}).get(record.uid.upper())
+    bundle = _UNSAFE.sub("_", PurePath(path).name)
+    plugin_id = (shells or {}).get((bundle, record.uid.upper()))
     return f"<{plugin_id}" if plugin_id else ""
 
 

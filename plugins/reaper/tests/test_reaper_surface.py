@@ -78,6 +78,9 @@ def test_words_after_the_name_are_a_destination_then_a_query(run_cli, zam, reape
     there = json.loads(ok(run_cli("export", "reaper", str(reaper_folder), "name:ZamEQ2",
                                   "--query", "format:vst3", "--json")).stdout)
     assert there["plugins"] == 1 and there["files"][0]["path"].startswith(str(reaper_folder))
+    # a path that does not exist is still a path, never a query sent to REAPER's own folder
+    typo = run_cli("export", "reaper", "./REAPR")
+    assert typo.exit_code == 3 and "REAPR" in typo.stderr
     # a file exporter: the first word is always the file
     manifest = tmp_path / "zam.json"
     ok(run_cli("export", "manifest", str(manifest), "name:ZamCompX2", "format:clap"))

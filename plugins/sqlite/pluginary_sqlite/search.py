@@ -213,8 +213,10 @@ def _named(node: Node, args: list[Any]) -> str | None:
 def _rank_match(node: Node) -> str | None:
     """The FTS5 expression whose matches need a bm25 score: the query's words with its AND
     and OR (bm25 sums per word, so a row scores the same under AND as under OR, and AND
-    leaves fewer rows to score). None when the structure cannot be kept: an OR with an
-    alternative that holds no word (``reverb OR category:reverb``, ``a OR -b``)."""
+    leaves fewer rows to score; under AND, a hit that holds one word only as a substring,
+    through the trigram index, is not among the matches and scores 0). None when the
+    structure cannot be kept: an OR with an alternative that holds no word
+    (``reverb OR category:reverb``, ``a OR -b``)."""
     if isinstance(node, Text):
         return _fts_terms(node) if node.value.strip() else None
     if isinstance(node, And):
@@ -232,8 +234,9 @@ def _scores(root: Node, terms: list[Text], args: list[Any]) -> str:
     """The materialised CTE ``r`` of bm25 scores (a name hit counting most) of the rows that
     can need one."""
     weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-    args.append(_rank_match(root) or " OR ".join(
-        _fts_terms(t).replace(" AND ", " OR ") for t in terms))
+    every_word = [_quoted(t.value) if t.phrase else _quoted(w) + "*"
+                  for t in terms for w in ([t.value] if t.phrase else t.value.split())]
+    args.append(_rank_match(root) or " OR ".join(every_word))
     return (f"r AS MATERIALIZED (SELECT rowid AS id, bm25(plugins_fts, {weights}) AS score "
             "FROM plugins_fts WHERE plugins_fts MATCH ?)")
 
