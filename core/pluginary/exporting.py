@@ -23,7 +23,7 @@ from .errors import NotFoundError, UsageError
 from .exporter_info import OptionValue
 from .models import Installation, PluginRecord, Product
 from .organisation import PRODUCT_PREFIX, Collection, Organisation
-from .products import link_products, product_index
+from .products import products_by_member
 from .query.tree import Sort
 from .search import find
 
@@ -88,9 +88,7 @@ def select(pm: pluggy.PluginManager, catalogue: Catalogue, *, query: str = "",
     for install in catalogue.installations():
         if install.key in keys:
             installations.setdefault(install.key, []).append(install)
-    by_member = product_index(catalogue.products())
-    if not keys <= set(by_member):  # not linked since a migration: link now, as show does
-        by_member = product_index(link_products(catalogue.summaries()))
+    by_member = products_by_member(catalogue)
     products = {key: by_member[key] for key in keys if key in by_member}
     organisation = catalogue.organisation()
     tags: dict[str, set[str]] = {}

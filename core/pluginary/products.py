@@ -25,9 +25,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .models import Product
+
+if TYPE_CHECKING:  # the catalogue protocol names products; only types flow this way
+    from .catalogue import Catalogue
 
 
 class Linkable(Protocol):
@@ -240,3 +243,12 @@ def make_product(key: str, members: Sequence[Linkable], links: tuple[str, ...] =
 def product_index(products: Iterable[Product]) -> dict[str, Product]:
     """``{plugin key: its product}``."""
     return {member: product for product in products for member in product.members}
+
+
+def products_by_member(catalogue: Catalogue) -> dict[str, Product]:
+    """``{plugin key: product}`` as stored by the last scan; computed afresh (not stored) when
+    some plugin has none, e.g. a catalogue migrated, or written, since its last scan."""
+    index = product_index(catalogue.products())
+    if len(index) != catalogue.info().plugins:
+        index = product_index(link_products(catalogue.summaries()))
+    return index

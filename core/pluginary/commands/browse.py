@@ -15,7 +15,7 @@ from ..catalogue import Catalogue
 from ..errors import NotFoundError, UsageError
 from ..models import CandidateState, Installation, PluginRecord, Product, Status
 from ..output import emit_fields, emit_json, emit_table
-from ..products import link_products, product_index
+from ..products import link_products, product_index, products_by_member
 from ..query.tree import Sort
 from ..registry import CommandRegister
 from ..search import check_format, find
@@ -180,15 +180,6 @@ def show_plugin(
     if record.parameters:
         emit_table(("Param ID", "Name", "Default", "Min", "Max", "Unit"),
                    [(p.id, p.name, p.default, p.min, p.max, p.unit) for p in record.parameters])
-
-
-def products_by_member(catalogue: Catalogue) -> dict[str, Product]:
-    """``{plugin key: product}`` as stored by the last scan; computed afresh (not stored) when
-    some plugin has none, e.g. a catalogue migrated, or written, since its last scan."""
-    index = product_index(catalogue.products())
-    if len(index) != catalogue.info().plugins:
-        index = product_index(link_products(catalogue.summaries()))
-    return index
 
 
 def product_of(catalogue: Catalogue, record: PluginRecord) -> Product | None:
