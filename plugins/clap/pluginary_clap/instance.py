@@ -5,7 +5,8 @@ same ``clap_entry`` session tier 1 uses (:func:`pluginary_clap.entry.open_factor
 
 1. ``factory->create_plugin(factory, host, id)`` for each descriptor of the factory, where
    ``host`` is a Python-made ``clap_host_t`` (``include/clap/host.h``): ``clap_version`` 1.1.1,
-   name "Pluginary", ``get_extension`` answering NULL for every extension, and no-op
+   name "Pluginary", ``get_extension`` answering NULL for every extension but ``clap.latency``
+   (a no-op ``changed``: the validation checks activate plugins, and DPF's call it), and no-op
    ``request_restart``/``request_process``/``request_callback`` (CLAP requires all four function
    pointers to be non-null);
 2. ``plugin->init(plugin)``;
@@ -122,10 +123,20 @@ Host._fields_ = [
 ]
 
 
+class HostLatency(ctypes.Structure):
+    """``clap_host_latency_t`` (ext/latency.h)."""
+
+    _fields_ = [("changed", _HOST_REQUEST)]
+
+
+CLAP_EXT_LATENCY = b"clap.latency"
+
+
 # -- plugin.h ----------------------------------------------------------------------------------
 
 class Plugin(ctypes.Structure):
-    """``clap_plugin_t``. Only ``init``, ``destroy`` and ``get_extension`` are called."""
+    """``clap_plugin_t``. The scan calls only ``init``, ``destroy`` and ``get_extension``; the
+    validation checks (:mod:`pluginary_clap.host`) call the others."""
 
 
 _PLUGIN_P = ctypes.POINTER(Plugin)
@@ -272,12 +283,15 @@ def _host() -> Host:
     long as the process."""
     if not _HOSTS:
         def get_extension(host: Any, extension_id: bytes | None) -> int | None:
-            return None  # this host offers no extension
+            # Only clap.latency: DPF's plugins with a latency (ZaMaximX2's lookahead) call
+            # its changed() on deactivate without checking that the host has it.
+            return ctypes.addressof(latency) if extension_id == CLAP_EXT_LATENCY else None
 
         def request(host: Any) -> None:
             return None  # nothing is activated or processed: nothing to restart or call back
 
-        callbacks = (_HOST_GET_EXTENSION(get_extension), _HOST_REQUEST(request))
+        latency = HostLatency(_HOST_REQUEST(request))  # nothing to do when it changes
+        callbacks = (_HOST_GET_EXTENSION(get_extension), _HOST_REQUEST(request), latency)
         from pluginary import __version__
 
         host = Host(clap_version=Version(*HOST_CLAP_VERSION), host_data=None, name=HOST_NAME,
