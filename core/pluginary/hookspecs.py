@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from .models import Candidate, FormatInfo, LoadResult, ScanEvent, SearchQuery, SearchResult
+from .models import (
+    Candidate,
+    FormatInfo,
+    LoadResult,
+    PluginRecord,
+    ScanEvent,
+    SearchQuery,
+    SearchResult,
+)
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
         RuleSetRegister,
         StorageRegister,
     )
+    from .validation.host import AudioPlugin
 
 PROJECT = "pluginary"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -66,6 +75,12 @@ class LoadingSpecs:
         without instantiating a plugin, tier 2 instantiates it. Return the best you can do at
         that tier; a failure is a LoadResult with a status and a cause, not an exception.
         """
+
+    @hookspec(firstresult=True)
+    def open_for_validation(self, record: PluginRecord) -> AudioPlugin | None:
+        """The plugin of ``record`` ready for the shared validation checks
+        (:mod:`pluginary.validation`), or None if its format is not yours. Called in a
+        validation worker: a crash ends that worker, not the run."""
 
 
 class StorageSpecs:

@@ -36,6 +36,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.organise",
     "pluginary.commands.categories",
     "pluginary.commands.importing",
+    "pluginary.commands.validate",
     "pluginary.builtins.manifest",
 )
 

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, FormatInfo, LoadResult, Status
+from pluginary.models import Candidate, FormatInfo, LoadResult, PluginRecord, Status
 from pluginary.registry import FormatRegister
 from pluginary.scan.walk import find_candidates, stat_fingerprint
+from pluginary.validation.host import AudioPlugin
 
 FORMAT = "clap"
 
@@ -95,3 +96,13 @@ def _instantiate(candidate: Candidate, binary: Path, bundle: Path | None) -> Loa
         return LoadResult(candidate=candidate, records=result.records, status=Status.FAILED,
                           cause=f"cannot instantiate {cause}")
     return LoadResult(candidate=candidate, records=result.records)
+
+
+@hookimpl
+def open_for_validation(record: PluginRecord) -> AudioPlugin | None:
+    if record.format != FORMAT:
+        return None
+    from .host import ClapPlugin
+
+    path = Path(record.bundle_path or record.file_path)
+    return ClapPlugin(binary_of(path), record.uid, path if path.is_dir() else None)

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, FormatInfo, LoadResult, Status
+from pluginary.models import Candidate, FormatInfo, LoadResult, PluginRecord, Status
 from pluginary.registry import FormatRegister
 from pluginary.scan.walk import find_candidates, stat_fingerprint
+from pluginary.validation.host import AudioPlugin
 
 FORMAT = "ladspa"
 SUFFIXES = (".so", ".dylib", ".dll")
@@ -54,3 +55,12 @@ def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
     if result.cause:
         return LoadResult(candidate=candidate, status=Status.FAILED, cause=result.cause)
     return LoadResult(candidate=candidate, records=result.records)
+
+
+@hookimpl
+def open_for_validation(record: PluginRecord) -> AudioPlugin | None:
+    if record.format != FORMAT:
+        return None
+    from .host import LadspaPlugin
+
+    return LadspaPlugin.by_id(Path(record.file_path), int(record.uid))

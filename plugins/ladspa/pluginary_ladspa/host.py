@@ -55,6 +55,16 @@ class LadspaPlugin:
         self.descriptor = pointer.contents
         self.key = f"ladspa:{self.descriptor.UniqueID}"
 
+    @classmethod
+    def by_id(cls, library: Path, unique_id: int) -> LadspaPlugin:
+        """The plugin of ``library`` whose descriptor has ``unique_id``."""
+        index = 0
+        while True:
+            plugin = cls(library, index)  # LookupError past the last one
+            if plugin.descriptor.UniqueID == unique_id:
+                return plugin
+            index += 1
+
     def instantiate(self, sample_rate: int, max_block: int) -> LadspaInstance:
         return LadspaInstance(self, sample_rate, max_block)
 
