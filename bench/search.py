@@ -7,7 +7,8 @@ The records come from a real catalogue (the default one, or ``--source``: scan t
 first with the README's first command): each is copied with its parameters until there are
 ``--n``, with varied names (a model word and number appended) and vendors (one of 40 made-up
 vendors for most copies), so the indexes hold 5000 distinct rows that look like real ones. A
-tenth is tagged ``favourite``, two collections and two saved searches exist. Public API only:
+tenth is tagged ``favourite``, two collections and two saved searches exist; half have a
+validation result on this machine. Public API only:
 :func:`pluginary.search.find` (parse, resolve, the SQLite translation, reading the page).
 
 Reported per query: p50 and p99 over ``--runs`` timed runs (after one warm-up), and the whole
@@ -39,6 +40,7 @@ from pluginary.models import PluginRecord
 from pluginary.organisation import Collection, SavedSearch, Tagging
 from pluginary.query.tree import Sort
 from pluginary.search import find
+from pluginary.validation_store import record_validation, validation_entry
 
 QUERIES = (
     # free text
@@ -56,6 +58,8 @@ QUERIES = (
     # tags, collections, saved searches
     "tag:favourite", "tag:favourite comp", "collection:Mixing", "saved:mix-comps",
     "saved:verbs format:vst3",
+    # validation results (the compat table, this machine's rows)
+    "validated:3", "failed-level:3 comp",
 )
 VENDORS = [f"{a} {b}" for a in ("Blue", "Red", "Night", "Solar", "Wave", "Iron", "Glass",
                                 "Velvet") for b in ("Audio", "Labs", "DSP", "Sound", "Works")]
@@ -136,6 +140,10 @@ def main() -> int:
         r.key for r in rng.sample(made, 40))))
     catalogue.put_saved_search(SavedSearch(name="mix-comps", query="comp -format:ladspa"))
     catalogue.put_saved_search(SavedSearch(name="verbs", query="reverb OR category:reverb"))
+    # Half the plugins validated on this machine: a level passed, or a failure at one.
+    record_validation(catalogue, [validation_entry(
+        r, status=rng.choice(("ok", "failed")), level=rng.randint(1, 5), seconds=1.0)
+        for r in made if rng.random() < 0.5])
     catalogue.vacuum()
     size = db.stat().st_size + sum(p.stat().st_size for p in work.glob("catalogue.db-*"))
 

@@ -169,10 +169,19 @@ class Catalogue(Protocol):
         """What is remembered about every candidate path (for change detection and budgets)."""
         ...
 
-    def compat_entries(self) -> builtins.list[CompatEntry]:
+    def compat_entries(self, *, key: str | None = None) -> builtins.list[CompatEntry]:
         """The compatibility database: the newest outcome per plugin version, OS, architecture
-        and source. ``record_outcomes`` adds to it the plugins of every outcome that says where
-        it was loaded (``ScanOutcome.os``/``arch``)."""
+        and source (of the one plugin ``key``, an exact ``format:uid``, when given), ordered by
+        key. ``record_outcomes`` adds to it the plugins of every outcome that says where it was
+        loaded (``ScanOutcome.os``/``arch``); :meth:`record_compat` adds validation results."""
+        ...
+
+    def record_compat(self, entries: Sequence[CompatEntry]) -> int:
+        """Upsert entries this machine produced (validation results: see
+        :mod:`pluginary.validation_store`) in one transaction: per key the entry given replaces
+        what is stored, whatever its ``recorded_at`` (an imported row with a clock ahead must
+        not hide a new local result); of two entries for one key, the later in the sequence
+        wins. Returns how many rows were written."""
         ...
 
     def merge_compat(self, entries: Sequence[CompatEntry]) -> int:

@@ -79,8 +79,10 @@ class LoadingSpecs:
     @hookspec(firstresult=True)
     def open_for_validation(self, record: PluginRecord) -> AudioPlugin | None:
         """The plugin of ``record`` ready for the shared validation checks
-        (:mod:`pluginary.validation`), or None if its format is not yours. Called in a
-        validation worker: a crash ends that worker, not the run."""
+        (:mod:`pluginary.validation`, :class:`pluginary.validation.host.AudioPlugin`), or None
+        if its format is not yours; raise :class:`pluginary.validation.host.NotSupported` for a
+        plugin your glue cannot host. Called in a validation worker: a crash ends that worker,
+        not the run."""
 
 
 class StorageSpecs:

@@ -291,7 +291,7 @@ class CompatEntry(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
     version: str = ""
     os: str
     arch: str
-    #: ``scan`` (later also ``validation``).
+    #: ``scan``, or ``validation`` (then ``tier`` is a level: see pluginary.validation_store).
     source: str = "scan"
     status: Status
     tier: int = 0

@@ -3,7 +3,8 @@
 A :class:`Rule` matches on any mix of identity (``format:uid``), vendor, name, format, OS,
 architecture, category and path (globs, case-insensitive) and a version range (``">=4.0,<5"``);
 every matcher it names must match, and a rule must name at least one. Its :class:`Action` is one
-of ``skip``, ``block``, ``timeout`` (``seconds``), ``isolate`` (run alone in a fresh worker),
+of ``skip``, ``block``, ``timeout`` (``seconds``; with ``level``, a validation level's budget
+instead of the scan's), ``isolate`` (run alone in a fresh worker),
 ``env`` (variables for the worker), ``note`` (a known issue with a link and a workaround) and
 ``override`` (metadata such as a category or role).
 
@@ -70,6 +71,9 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     version: str | None = None
     #: ``timeout``: the load budget in seconds.
     seconds: float | None = None
+    #: ``timeout``: instead of the scan's load budget, the budget of this validation level
+    #: (1-5, docs/validation.md).
+    level: int | None = None
     #: ``env``: variables for the worker that loads the plugin.
     env: dict[str, str] = {}
     #: ``note``: where to read about the issue, and what to do about it.
@@ -92,6 +96,10 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
             parse_range(self.version)
         if self.action is Action.TIMEOUT and not (self.seconds and self.seconds > 0):
             raise ValueError("a timeout rule needs seconds > 0")
+        if self.level is not None and (self.action is not Action.TIMEOUT
+                                       or not 1 <= self.level <= 5):
+            raise ValueError("level belongs to a timeout rule, and is a validation level "
+                             "from 1 to 5")
         if self.action is Action.ENV and not self.env:
             raise ValueError("an env rule needs env = { NAME = \"value\" }")
         if self.action is Action.OVERRIDE:

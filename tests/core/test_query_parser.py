@@ -53,6 +53,8 @@ def test_the_tree_module_example():
     ('vendor:"Robin Gareus"', Field(name="vendor", op=":", value="Robin Gareus")),
     ("path:/usr/lib/lv2/*", Field(name="path", value="/usr/lib/lv2/*")),
     ("name:a(b", Field(name="name", value="a(b")),
+    ("validated:3", Field(name="validated", value="3")),
+    ("Failed-Level:5", Field(name="failed-level", value="5")),
 ])
 def test_fields(query, expected):
     same(query, expected)
@@ -213,6 +215,13 @@ def test_positions():
     ("status:crashd", "unknown status 'crashd' at 1:1, did you mean 'crashed'?"),
     ("role:zzz", "unknown role 'zzz' at 1:1"),
     ('""', "empty phrase at 1:1"),
+    ("validated:x", "'validated' needs a level from 1 to 5 at 1:1, got 'x'"),
+    ("comp validated:9", "'validated' needs a level from 1 to 5 at 1:6, got '9'"),
+    ("failed-level:0", "'failed-level' needs a level from 1 to 5 at 1:1, got '0'"),
+    ("failed-level:03", "'failed-level' needs a level from 1 to 5 at 1:1, got '03'"),
+    ("validated>=3", "'validated' takes ':' only at 1:1"),
+    ("failed-level:", "'failed-level' needs a value at 1:1"),
+    ("faild-level:2", "unknown field 'faild-level' at 1:1, did you mean 'failed-level'?"),
 ])
 def test_error_messages(query, message):
     assert str(error(query)) == message
@@ -274,6 +283,7 @@ def test_hints():
     "mid-side reverb and delay or not 12:30",
     "cat:dynamics OR tags:fav OR parameters<3",
     "a OR (b OR (c d))",
+    "validated:3 -failed-level:1",
     "",
 ])
 def test_round_trip(query):

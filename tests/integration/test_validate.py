@@ -1,8 +1,11 @@
-"""``pluginary validate``: level 3 over real plugins, each in its own worker process."""
+"""``pluginary validate``: levels 1 to 5 over real plugins, each in its own worker process."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+from pluginary_testplugins.validation_specs import VALIDATION_SPECS
 
 
 def ok(result):
@@ -10,35 +13,106 @@ def ok(result):
     return result
 
 
-def test_the_zam_clap_and_ladspa_plugins_pass_level_3(run_cli):
+def test_the_zam_clap_and_ladspa_plugins_pass_every_level_their_format_has(run_cli):
     ok(run_cli("scan", "/usr/lib/clap", "/usr/lib/ladspa/ZamComp-ladspa.so", "--json"))
     results = json.loads(ok(run_cli("validate", "vendor:zam", "--json")).stdout)
     assert len(results) == 18
     assert {r["status"] for r in results} == {"pass"}
-    assert {r["format"] for r in results} == {"clap", "ladspa"}
-    assert all(r["level"] == 3 and r["seconds"] > 0 for r in results)
+    for r in results:
+        assert r["level"] == 5 and r["seconds"] > 0
+        if r["format"] == "clap":
+            assert r["passed"] == 5, r
+        else:
+            assert r["passed"] == 3 and "level 4 (state) is not supported" in r["note"], r
+        assert int(r["info"]["outputs"]) >= 1 and r["info"]["parameters"].isdigit()
 
 
-def test_a_hung_plugin_is_a_result_and_the_run_goes_on(run_cli):
+def test_every_torture_plugin_fails_exactly_its_level_with_its_check(run_cli, test_plugins):
+    """The proof that each check can fail: every lower level passes, the plugin's level fails,
+    and the cause names the check (or the crash)."""
+    clap = test_plugins.dir("validation", "clap")
+    ok(run_cli("scan", str(clap), "--json"))
+    result = run_cli("validate", "--json", "--jobs", "2")
+    assert result.exit_code == 1
+    found = {r["name"]: r for r in json.loads(result.stdout)}
+    for spec in VALIDATION_SPECS:
+        r = found[spec.name]
+        assert r["passed"] == spec.fails_level - 1 and r["failed_level"] == spec.fails_level, r
+        if spec.fails_check == "crash":
+            assert r["status"] == "crashed" and "SIGSEGV" in r["cause"], r
+        else:
+            assert r["status"] == "fail" and f": {spec.fails_check}: " in r["cause"], r
+            assert r["problems"][0]["check"] == spec.fails_check
+
+
+def test_reports_summarise_by_level_and_format_and_list_each_failure(
+        run_cli, test_plugins, tmp_path):
+    nan = test_plugins["PlNanOut"].path("ladspa")
+    ok(run_cli("scan", str(nan), "/usr/lib/ladspa/ZamComp-ladspa.so", "--json"))
+    page, data = tmp_path / "report.html", tmp_path / "report.json"
+    assert run_cli("validate", "--level", "3", "--report", "html", str(page)).exit_code == 1
+    assert run_cli("validate", "--level", "3", "--report", "json", str(data)).exit_code == 1
+    report = json.loads(data.read_text())
+    cells = report["summary"]["by_format"]["ladspa"]
+    assert cells["1"] == {"passed": 2, "failed": 0, "not_run": 0}
+    assert cells["3"] == {"passed": 1, "failed": 1, "not_run": 0}
+    assert cells["4"]["not_run"] == 2
+    (failure,) = [r for r in report["results"] if r["status"] != "pass"]
+    assert failure["name"] == "PlNanOut" and failure["failed_level"] == 3
+    text = page.read_text()
+    assert "<h2>Failures (1)</h2>" in text and "PlNanOut" in text and "NaN at sample" in text
+    assert "<script" not in text and "http" not in text.split("</style>")[1]  # self-contained
+
+
+def test_a_hung_plugin_is_a_result_at_its_level_and_the_run_goes_on(run_cli):
     """A budget too short for any plugin: each worker is stopped, each is reported, exit 1."""
     ok(run_cli("scan", "/usr/lib/ladspa/ZamComp-ladspa.so", "/usr/lib/ladspa/ZamGate-ladspa.so",
                "--json"))
     result = run_cli("validate", "--timeout", "0.01", "--json")
     assert result.exit_code == 1
-    statuses = [r["status"] for r in json.loads(result.stdout)]
-    assert statuses == ["timeout", "timeout"]
+    results = json.loads(result.stdout)
+    assert [r["status"] for r in results] == ["timeout", "timeout"]
+    assert all(r["failed_level"] == 1 and "level 1 (load)" in r["cause"] for r in results)
 
 
-def test_formats_without_glue_are_reported_as_unsupported(run_cli):
-    ok(run_cli("scan", "/usr/lib/vst3/ZamComp.vst3", "--json"))
-    (result,) = json.loads(ok(run_cli("validate", "format:vst3", "--json")).stdout)
-    assert result["status"] == "unsupported" and "vst3" in result["cause"]
+def test_rules_block_a_plugin_and_budget_a_level(run_cli, tmp_path, monkeypatch):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\naction = "block"\nname = "ZamGate"\nreason = "hangs here"\n\n'
+                     '[[rule]]\naction = "timeout"\nname = "ZamComp"\nlevel = 3\n'
+                     'seconds = 0.01\n')
+    monkeypatch.setenv("PLUGINARY_RULES", str(rules))
+    ok(run_cli("scan", "/usr/lib/ladspa/ZamComp-ladspa.so", "/usr/lib/ladspa/ZamGate-ladspa.so",
+               "/usr/lib/ladspa/ZamTube-ladspa.so", "--json"))
+    result = run_cli("validate", "--level", "3", "--json")
+    assert result.exit_code == 1
+    found = {r["name"]: r for r in json.loads(result.stdout)}
+    assert found["ZamGate"]["status"] == "blocked" and "hangs here" in found["ZamGate"]["cause"]
+    assert found["ZamComp"]["status"] == "timeout" and found["ZamComp"]["passed"] == 2
+    assert found["ZamTube"]["status"] == "pass" and found["ZamTube"]["passed"] == 3
 
 
-def test_bad_requests_are_one_line_errors(run_cli):
+def test_bad_requests_are_one_line_errors(run_cli, tmp_path: Path):
     ok(run_cli("scan", "/usr/lib/ladspa/ZamComp-ladspa.so", "--json"))
-    level = run_cli("validate", "--level", "2")
-    assert level.exit_code == 2 and "level 2 is not built yet" in level.stderr
+    level = run_cli("validate", "--level", "9")
+    assert level.exit_code == 2 and "there is no level 9" in level.stderr
     nothing = run_cli("validate", "name:NoSuchPlugin")
     assert nothing.exit_code == 3 and "no plugin matches" in nothing.stderr
     assert run_cli("validate", "--timeout", "0").exit_code == 2
+    kind = run_cli("validate", "--report", "pdf", str(tmp_path / "r.pdf"))
+    assert kind.exit_code == 2 and "no report format 'pdf'" in kind.stderr
+    where = run_cli("validate", "--report", "html", str(tmp_path / "no" / "r.html"))
+    assert where.exit_code == 2 and "no folder" in where.stderr
+
+
+def test_scan_validate_checks_only_what_the_scan_loaded(run_cli):
+    comp = "/usr/lib/ladspa/ZamComp-ladspa.so"
+    first = json.loads(ok(run_cli("scan", comp, "--validate", "3", "--json")).stdout)
+    (result,) = first["validation"]
+    assert result["name"] == "ZamComp" and result["status"] == "pass" and result["passed"] == 3
+    assert first["scan"]["changed"] == [result["key"]]
+    again = json.loads(ok(run_cli("scan", comp, "--validate", "3", "--json")).stdout)
+    assert again["validation"] == [] and again["scan"]["changed"] == []
+    (hit,) = json.loads(ok(run_cli("search", "validated:3", "--json")).stdout)
+    assert hit["record"]["name"] == "ZamComp"
+    bad = run_cli("scan", comp, "--validate", "7")
+    assert bad.exit_code == 2 and "no validation level 7" in bad.stderr

@@ -13,12 +13,13 @@ import typer
 from .. import hookimpl
 from ..catalogue import Catalogue
 from ..errors import NotFoundError, UsageError
-from ..models import CandidateState, Installation, PluginRecord, Product, Status
+from ..models import CandidateState, CompatEntry, Installation, PluginRecord, Product, Status
 from ..output import emit_fields, emit_json, emit_table
 from ..products import link_products, product_index, products_by_member
 from ..query.tree import Sort
 from ..registry import CommandRegister
 from ..search import check_format, find
+from ..validation_store import describe, validations
 from .common import (
     RECORD_COLUMNS,
     HiddenFlag,
@@ -34,10 +35,13 @@ GROUP_BY = ("product",)
 
 
 class ShownPlugin(PluginRecord, frozen=True, kw_only=True, omit_defaults=True):
-    """What ``show --json`` prints: the record's fields, then its product, and for a plugin
-    that did not load the tail of what it wrote to stderr and whether it is blocked."""
+    """What ``show --json`` prints: the record's fields, then its product, its validation
+    results, and for a plugin that did not load the tail of what it wrote to stderr and
+    whether it is blocked."""
 
     product: Product | None = None
+    #: The compatibility database's validation rows of this version, this machine's first.
+    validation: tuple[CompatEntry, ...] = ()
     stderr: str = ""
     blocked: bool = False
 
@@ -152,8 +156,10 @@ def show_plugin(
         raise NotFoundError(f"no plugin '{plugin_id}' in the catalogue",
                             hint="find its ID with 'pluginary search TEXT' or 'pluginary list'")
     product = product_of(catalogue, record) if record.uid else None
+    validated = validations(catalogue, record) if record.uid else []
     if wants_json(ctx, json):
         emit_json(ShownPlugin(**msgspec.structs.asdict(record), product=product,
+                              validation=tuple(validated),
                               stderr=state.stderr if state is not None else "",
                               blocked=state.blocked if state is not None else False))
         return
@@ -173,7 +179,11 @@ def show_plugin(
         ("Bundle", record.bundle_path), ("Architecture", record.architecture),
         ("Status", f"{record.status.value} (tier {record.tier})"
          + (", blocked until the file changes" if state is not None and state.blocked else "")),
-        ("Cause", record.cause), *sorted(record.extra.items()),
+        ("Cause", record.cause),
+        # One line per machine, this one first; the later lines have no label of their own.
+        *((("Validation" if n == 0 else "", describe(e)) for n, e in enumerate(validated))
+          if validated else [("Validation", "not validated" if record.uid else "")]),
+        *sorted(record.extra.items()),
     ])
     if stderr:
         sys.stdout.write("Stderr (last lines):\n" + stderr.rstrip() + "\n")

@@ -17,6 +17,7 @@ from ..registry import CommandRegister
 from ..rules import describe
 from ..scan.roots import absolute
 from ..scan.rules import Placed, RuleBook, facts_of, read_rule_file, user_rules_path
+from ..validation_store import FAILURES, SOURCE
 from .common import JsonFlag, read_export, session, wants_json, write_new_json
 
 compat_app = typer.Typer(no_args_is_help=True)
@@ -119,25 +120,43 @@ def check(
 
 @compat_app.command("report")
 def report(ctx: typer.Context, json: JsonFlag = False) -> None:
-    """Summarise the compatibility database: outcomes by status, then every plugin version that
-    did not load, with where and why."""
+    """Summarise the compatibility database: scan outcomes by status and every plugin version
+    that did not load, then validation results by status and every one that failed, with
+    where and why."""
     entries = session(ctx).catalogue().compat_entries()
-    by_status: dict[str, int] = {}
-    for e in entries:
-        by_status[e.status.value] = by_status.get(e.status.value, 0) + 1
-    problems = [e for e in entries if e.status is not Status.OK]
+    scans = [e for e in entries if e.source != SOURCE]
+    checked = [e for e in entries if e.source == SOURCE]
+    problems = [e for e in scans if e.status is not Status.OK]
+    failures = [e for e in checked if e.status in FAILURES]
     if wants_json(ctx, json):
-        emit_json({"entries": len(entries), "by_status": by_status, "problems": problems})
+        # The scan's keys as before; validation rows only under "validation".
+        emit_json({"entries": len(entries), "by_status": _by_status(scans),
+                   "problems": problems,
+                   **({"validation": {"by_status": _by_status(checked), "failures": failures}}
+                      if checked else {})})
         return
     if not entries:
         sys.stderr.write("The compatibility database is empty: run 'pluginary scan'.\n")
         return
     emit_fields([("Entries", len(entries)),
-                 *((status, n) for status, n in sorted(by_status.items()))])
+                 *((status, n) for status, n in sorted(_by_status(scans).items())),
+                 *((f"validation {status}", n)
+                   for status, n in sorted(_by_status(checked).items()))])
     if problems:
         emit_table(("Plugin", "Version", "Where", "Status", "Tier", "Cause"),
                    [(f"{e.format}:{e.uid}", e.version, f"{e.os}/{e.arch}", e.status.value,
                      e.tier, e.cause) for e in problems], title="did not load")
+    if failures:
+        emit_table(("Plugin", "Version", "Where", "Status", "Level", "Cause"),
+                   [(f"{e.format}:{e.uid}", e.version, f"{e.os}/{e.arch}", e.status.value,
+                     e.tier, e.cause) for e in failures], title="failed validation")
+
+
+def _by_status(entries: list[CompatEntry]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.status.value] = counts.get(e.status.value, 0) + 1
+    return counts
 
 
 @compat_app.command("export")

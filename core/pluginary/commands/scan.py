@@ -16,7 +16,10 @@ from ..output import emit_json, emit_table
 from ..registry import CommandRegister
 from ..scan.engine import run_scan
 from ..scan.options import ScanOptions, ScanReport
+from ..validation.levels import LEVELS
 from .common import JsonFlag, session, wants_json
+from .validate import show as show_validation
+from .validate import validate_records
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -74,8 +77,13 @@ def scan(
     wait: Annotated[bool, typer.Option(
         "--wait", help="If another scan is running on this catalogue, wait for it to finish "
         "instead of exiting with code 12.")] = False,
+    validate: Annotated[int | None, typer.Option(
+        "--validate", metavar="LEVEL", help="Then validate the plugins this scan loaded (new "
+        "or changed), levels 1 to LEVEL (see 'pluginary validate').")] = None,
     json: JsonFlag = False,
 ) -> None:
+    if validate is not None and validate not in LEVELS:
+        raise UsageError(f"there is no validation level {validate}", hint="--validate 1 to 5")
     if quick and deep:
         raise UsageError("--quick and --deep contradict each other", hint="choose one")
     s = session(ctx)
@@ -89,10 +97,25 @@ def scan(
         report = run_scan(s.pm, s.catalogue(create=True), options, display.event)
     finally:
         display.close()
-    if as_json:
-        emit_json(report)
-    else:
+    if validate is None:
+        if as_json:
+            emit_json(report)
+        else:
+            print_summary(report)
+        return
+    catalogue = s.catalogue()
+    records = [r for r in map(catalogue.get, report.changed) if r is not None]
+    if not as_json:
         print_summary(report)
+        sys.stdout.write(f"validating the {len(records)} plugins this scan loaded, levels 1-"
+                         f"{validate}\n")
+    results = validate_records(ctx, records, validate, quiet=as_json)
+    if as_json:
+        emit_json({"scan": report, "validation": results})
+    elif results:
+        show_validation(results, validate)
+    if any(r.failed for r in results):
+        raise typer.Exit(1)  # documented: a validated plugin failed
 
 
 def print_summary(report: ScanReport) -> None:

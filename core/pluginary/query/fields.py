@@ -22,6 +22,8 @@ class Kind(enum.StrEnum):
     NUMBER = "number"
     #: The name of something the user made: a tag, a collection, a saved search.
     NAME = "name"
+    #: A validation level, 1 to 5 (:data:`LEVELS`), with ``:`` only.
+    LEVEL = "level"
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,15 @@ FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in (
     FieldSpec("params", Kind.NUMBER, "how many parameters: params>20"),
     FieldSpec("inputs", Kind.NUMBER, "audio inputs: inputs:2"),
     FieldSpec("outputs", Kind.NUMBER, "audio outputs: outputs>=2"),
+    FieldSpec("validated", Kind.LEVEL, "passed validation up to at least this level on this "
+              "machine, current version: validated:3"),
+    FieldSpec("failed-level", Kind.LEVEL, "failed validation at exactly this level on this "
+              "machine, current version: failed-level:3"),
 )}
+
+#: The validation levels (1 load, 2 parameters, 3 audio, 4 state, 5 stress; docs/validation.md)
+#: that ``validated:`` and ``failed-level:`` take.
+LEVELS = (1, 2, 3, 4, 5)
 
 #: Other spellings a user may type, and the field they mean.
 ALIASES = {"parameters": "params", "cat": "category", "collections": "collection",

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from .fields import ALIASES, FIELDS, OPERATORS, TEXT_OPERATORS, Kind
+from .fields import ALIASES, FIELDS, LEVELS, OPERATORS, TEXT_OPERATORS, Kind
 from .tree import And, Category, Everything, Field, Node, Not, Or, Text
 
 __all__ = ["QueryError", "parse", "unparse"]
@@ -131,6 +131,11 @@ def _field(text: str, clean: str, start: int, match: re.Match[str]) -> tuple[Fie
                              after=f", got '{value}'", hint=spec.help)
         # ':' and '=' mean the same; storing one spelling keeps the tree canonical.
         value, op = str(int(value)), (":" if op == "=" else op)
+    elif spec.kind is Kind.LEVEL:
+        # Exactly one of the levels: '03' or '9' would silently mean another level or none.
+        if value not in {str(level) for level in LEVELS}:
+            raise QueryError(f"'{typed}' needs a level from {LEVELS[0]} to {LEVELS[-1]}", text,
+                             start, after=f", got '{value}'", hint=spec.help)
     elif spec.kind is Kind.CHOICE:
         value = value.lower()
         if spec.choices and value not in spec.choices:

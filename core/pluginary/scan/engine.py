@@ -410,6 +410,8 @@ class Scan:
                 else:
                     self.catalogue.finish_scan(self.scan_id, status="finished")
             report.loaded = len(self.final)
+            report.changed = sorted({f"{p.format}:{p.uid}" for found in self.found.values()
+                                     for p in found if p.status is Status.OK})
             report.counts = self.counts()
             report.seconds = round(time.monotonic() - began, 3)
             report.workers_started = self.workers_started

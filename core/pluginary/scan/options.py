@@ -44,3 +44,6 @@ class ScanReport:
     products: int = 0
     seconds: float = 0.0
     workers_started: int = 0
+    #: The plugins (``format:uid``) this scan loaded and found ok: what ``scan --validate``
+    #: validates.
+    changed: list[str] = field(default_factory=list)

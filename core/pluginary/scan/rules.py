@@ -65,6 +65,8 @@ class Decision:
 
     admit: Placed | None = None  # a skip or block rule
     timeout: Placed | None = None
+    #: Validation budgets by level, from timeout rules that name a level.
+    level_budgets: dict[int, Placed] = field(default_factory=dict)
     isolate: Placed | None = None
     #: Variables for the worker, from env rules (a later rule wins per variable).
     env: dict[str, str] = field(default_factory=dict)
@@ -147,8 +149,10 @@ class RuleBook:
             action = placed.rule.action
             if action in (Action.SKIP, Action.BLOCK):
                 decision.admit = placed
-            elif action is Action.TIMEOUT:
+            elif action is Action.TIMEOUT and placed.rule.level is None:
                 decision.timeout = placed
+            elif action is Action.TIMEOUT and placed.rule.level is not None:
+                decision.level_budgets[placed.rule.level] = placed
             elif action is Action.ISOLATE:
                 decision.isolate = placed
             elif action is Action.ENV:

@@ -8,6 +8,9 @@ Both tiers run in a scan worker, through ctypes, with no plugin host:
   parameters (real CLAP param ids), audio ports (channel counts) and note ports.
 
 A plugin's identity is its CLAP id, so both tiers land on the same catalogue row.
+
+``open_for_validation`` hosts a plugin for ``pluginary validate`` (levels 1 to 5) through the
+CLAP C API: :mod:`pluginary_clap.host`.
 """
 
 from __future__ import annotations

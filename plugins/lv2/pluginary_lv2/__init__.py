@@ -5,6 +5,9 @@ a root of ``LV2_PATH`` or the OS's default roots (bundle names need not end in `
 reads the plugins a bundle declares through liblilv (``reader.py`` over the ctypes binding in
 ``lilv.py``) in a scan worker; nothing is instantiated and no plugin binary is loaded, so there
 are no tiers 1 and 2. A plugin's identity is its URI.
+
+Validation (levels 1 to 3) instantiates and runs the plugin through lilv and its descriptor
+(``host.py``, with the host features of ``features.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +18,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, Fingerprint, FormatInfo, LoadResult, Requirement, Status
+from pluginary.models import (
+    Candidate,
+    Fingerprint,
+    FormatInfo,
+    LoadResult,
+    PluginRecord,
+    Requirement,
+    Status,
+)
 from pluginary.registry import FormatRegister
+from pluginary.validation.host import AudioPlugin
 
 from .lilv import advice
 
@@ -125,3 +137,14 @@ def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
         return LoadResult(candidate=candidate, records=result.records)
     status = Status.IGNORED if result.no_plugins else Status.FAILED
     return LoadResult(candidate=candidate, status=status, cause=result.cause)
+
+
+@hookimpl
+def open_for_validation(record: PluginRecord) -> AudioPlugin | None:
+    """The plugin of ``record`` (its URI) in a lilv world holding its bundle alone; a plugin
+    requiring a feature the host does not offer raises NotSupported naming it."""
+    if record.format != FORMAT:
+        return None
+    from .host import Lv2Plugin
+
+    return Lv2Plugin(record.uid, Path(record.bundle_path) if record.bundle_path else None)

@@ -1,9 +1,13 @@
-"""A small ctypes binding to liblilv: only the calls a catalogue scan needs.
+"""A small ctypes binding to liblilv: only the calls a catalogue scan and the validation glue need.
 
 Neither Debian nor PyPI ships a Python binding for lilv, so this declares the C signatures of the
-functions :mod:`pluginary_lv2.reader` calls, and nothing else. Every lilv object is an opaque
-pointer (``c_void_p``); which returned objects the caller owns, and must free, is lilv.h's rule
-and the reader follows it (``owned=True`` where it applies).
+functions :mod:`pluginary_lv2.reader` and :mod:`pluginary_lv2.host` call, and nothing else.
+``lilv_instance_run`` and its siblings are inline functions in ``lilv.h``, not exported: the
+host calls the plugin's ``LV2_Descriptor`` itself, through :class:`Instance` and
+:class:`Descriptor` (``lilv.h``'s ``struct LilvInstanceImpl``, ``lv2/core/lv2.h``).
+
+Every lilv object is an opaque pointer (``c_void_p``); which returned objects the caller owns,
+and must free, is lilv.h's rule and the reader follows it (``owned=True`` where it applies).
 
 The library is found with :func:`ctypes.util.find_library` (``liblilv-0.so.0`` on Debian, from
 the ``liblilv-0-0`` package); :func:`load` raises :class:`LilvMissing` with the package to
@@ -28,7 +32,34 @@ ADVICE = {
     "win32": "put lilv-0.dll (from an LV2 host such as Ardour or Carla) on PATH",
 }
 
-# name: (restype, argtypes). Only what the reader calls: a missing one fails load().
+
+class Descriptor(ctypes.Structure):
+    """``LV2_Descriptor`` (``lv2/core/lv2.h``); the functions are declared below."""
+
+
+_HANDLE = ctypes.c_void_p
+Descriptor._fields_ = [
+    ("URI", S),
+    ("instantiate", ctypes.CFUNCTYPE(_HANDLE, ctypes.POINTER(Descriptor), ctypes.c_double, S,
+                                     P)),
+    ("connect_port", ctypes.CFUNCTYPE(None, _HANDLE, ctypes.c_uint32, P)),
+    ("activate", ctypes.CFUNCTYPE(None, _HANDLE)),
+    ("run", ctypes.CFUNCTYPE(None, _HANDLE, ctypes.c_uint32)),
+    ("deactivate", ctypes.CFUNCTYPE(None, _HANDLE)),
+    ("cleanup", ctypes.CFUNCTYPE(None, _HANDLE)),
+    ("extension_data", ctypes.CFUNCTYPE(P, S)),
+]
+
+
+class Instance(ctypes.Structure):
+    """``struct LilvInstanceImpl``: public in ``lilv.h`` so that its inline functions can reach
+    the descriptor and the handle, which is what the host does too."""
+
+    _fields_ = [("lv2_descriptor", ctypes.POINTER(Descriptor)),
+                ("lv2_handle", _HANDLE), ("pimpl", P)]
+
+
+# name: (restype, argtypes). Only what the reader and host call: a missing one fails load().
 SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lilv_free": (None, [P]),
     "lilv_file_uri_parse": (P, [S, P]),
@@ -86,6 +117,10 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lilv_port_is_a": (ctypes.c_bool, [P, P, P]),
     "lilv_port_has_property": (ctypes.c_bool, [P, P, P]),
     "lilv_port_supports_event": (ctypes.c_bool, [P, P, P]),
+    # The validation host's calls.
+    "lilv_plugins_get_by_uri": (P, [P, P]),
+    "lilv_plugin_instantiate": (ctypes.POINTER(Instance), [P, ctypes.c_double, P]),
+    "lilv_instance_free": (None, [ctypes.POINTER(Instance)]),
 }
 
 

@@ -52,9 +52,12 @@ class JournalMethods(Access):
             self._write(lambda conn: journal.record_outcomes(conn, outcomes, running))
 
     @_translated("reading")
-    def compat_entries(self) -> builtins.list[CompatEntry]:
+    def compat_entries(self, *, key: str | None = None) -> builtins.list[CompatEntry]:
         with self._snapshot() as conn:
-            return compat.entries(conn)
+            return compat.entries(conn, key)
+
+    def record_compat(self, entries: Sequence[CompatEntry]) -> int:  # this machine's: it wins
+        return self._write(lambda conn: compat.upsert(conn, entries)) if entries else 0
 
     def merge_compat(self, entries: Sequence[CompatEntry]) -> int:  # the newer outcome wins
         return self._write(lambda conn: compat.merge(conn, entries), doing="importing")

@@ -1,6 +1,8 @@
 """The compatibility database on SQLite: the newest outcome per plugin version, OS, architecture
 and source (table ``compat``, schema v5). Written with each batch of scan outcomes, in the same
-transaction; read for ``pluginary compat report`` and ``export``; merged by ``import``."""
+transaction (source ``scan``), and by ``pluginary validate`` (source ``validation``,
+:func:`upsert`); read for ``pluginary compat report``, ``export`` and ``show``; merged by
+``import``; searched by ``validated:`` and ``failed-level:`` (``search.py``)."""
 
 from __future__ import annotations
 
@@ -56,11 +58,25 @@ def record(conn: sqlite3.Connection, outcomes: Sequence[ScanOutcome], now: float
          o.state.path) for o in located if not o.records])
 
 
-def entries(conn: sqlite3.Connection) -> list[CompatEntry]:
+def entries(conn: sqlite3.Connection, key: str | None = None) -> list[CompatEntry]:
+    """Every entry, or those of the plugin ``key`` (``format:uid``, through the primary key)."""
+    where, args = "", []
+    if key is not None:
+        fmt, _, uid = key.partition(":")
+        where, args = " WHERE format = ? AND uid = ?", [fmt, uid]
     return [CompatEntry(format=f, uid=u, version=v, os=os_, arch=a, source=src,
                         status=Status(st), tier=t, seconds=sec, cause=c, recorded_at=at)
             for f, u, v, os_, a, src, st, t, sec, c, at in conn.execute(
-                f"SELECT {COLUMNS} FROM compat ORDER BY format, uid, version, os, arch, source")]
+                f"SELECT {COLUMNS} FROM compat{where} "
+                "ORDER BY format, uid, version, os, arch, source", args)]
+
+
+def upsert(conn: sqlite3.Connection, local: Sequence[CompatEntry]) -> int:
+    """Entries this machine produced (validation results): each replaces its key's row,
+    whatever an import said; returns how many rows were written."""
+    before = conn.total_changes
+    conn.executemany(UPSERT, rows(local))
+    return conn.total_changes - before
 
 
 def merge(conn: sqlite3.Connection, incoming: Sequence[CompatEntry]) -> int:

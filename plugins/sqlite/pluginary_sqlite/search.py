@@ -22,6 +22,7 @@ from pluginary.models import PluginRecord, SearchHit, SearchQuery, SearchResult
 from pluginary.organisation import HIDDEN
 from pluginary.query.fields import FIELDS, Kind
 from pluginary.query.tree import And, Category, Everything, Field, Node, Not, Or, Sort, Text
+from pluginary.validation_store import FAILURES, SOURCE, this_machine
 
 from . import codec
 from .connection import FOLD
@@ -163,9 +164,29 @@ def _field(node: Field, args: list[Any], unindexed: str) -> str:
         return ("p.id IN (SELECT q.id FROM collection_members m JOIN "
                 + _NAMED_BY.format("m.member")
                 + " WHERE m.collection = ? OR m.collection LIKE ? ESCAPE '\\')")
+    if node.name in ("validated", "failed-level"):
+        return _validated(node.name, int(value), args)
     # saved: and category: are resolved by the core before a query reaches storage.
     raise UsageError(f"the catalogue cannot filter on '{node.name}:' here",
                      hint="build queries with pluginary.search.prepare")
+
+
+def _validated(name: str, level: int, args: list[Any]) -> str:
+    """``validated:N`` (passed level N or above) and ``failed-level:N`` (failed at exactly N)
+    from this machine's validation row of the plugin's stored version: one lookup of the
+    whole ``compat`` primary key per plugin (EXPLAIN QUERY PLAN: ``SEARCH c USING PRIMARY
+    KEY (format=? AND uid=? AND version=? AND os=? AND arch=? AND source=?)``). Other
+    machines' rows (imported) and other versions' never count; ``ignored`` passes nothing."""
+    args += [*this_machine(), SOURCE]
+    failures = ", ".join(f"'{s.value}'" for s in FAILURES)  # constants, not user input
+    if name == "validated":
+        args += [level, level]
+        test = f"((c.status = 'ok' AND c.tier >= ?) OR (c.status IN ({failures}) AND c.tier > ?))"
+    else:
+        args.append(level)
+        test = f"c.status IN ({failures}) AND c.tier = ?"
+    return ("EXISTS (SELECT 1 FROM compat c WHERE c.format = p.format AND c.uid = p.uid "
+            f"AND c.version = p.version AND c.os = ? AND c.arch = ? AND c.source = ? AND {test})")
 
 
 def _tagged(tag: str, args: list[Any]) -> str:

@@ -12,6 +12,8 @@ Output layout (``root`` is the cache entry or the ``out_dir`` passed in)::
     root/good/lv2/PlGain.lv2/{PlGain.so,PlGain.ttl,manifest.ttl}
     root/good/ladspa/PlGain.so
     root/torture/<format>/...          same layout, misbehaving plugins
+    root/validation/<format>/...       same layout, one plugin per validation check
+                                       (validation_specs.py)
     root/special/vst3/PlWrongSoName.vst3/Contents/x86_64-linux/Other.so
     root/special/vst3/NotAPlugin.vst3              (a text file)
     root/special/vst3/NotAPluginBundle.vst3/Contents/x86_64-linux/NotAPluginBundle.so
@@ -46,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pluginary_testplugins.validation_specs import VALIDATION_CATEGORY, VALIDATION_SPECS
+
 __all__ = [
     "ALL_FORMATS",
     "PLUGIN_SPECS",
@@ -63,7 +67,7 @@ MANIFEST_SCHEMA = 1
 INSTALL_HINT = "apt-get install dpf-source g++"
 SRC_DIR = Path(__file__).resolve().parent / "src"
 # Bumped whenever the recipe changes in a way the hashed inputs do not show.
-RECIPE_VERSION = "3"
+RECIPE_VERSION = "4"
 
 _ARCH_DIR = {"x86_64": "x86_64-linux", "aarch64": "aarch64-linux", "i686": "i386-linux"}.get(
     platform.machine(), f"{platform.machine()}-linux"
@@ -81,7 +85,7 @@ class PluginSpec:
     """What a plugin is expected to be; mirrors its ``DistrhoPluginInfo.h``."""
 
     name: str
-    category: str  # "good" | "torture" | "special"
+    category: str  # "good" | "torture" | "validation" | "special"
     behaviour: str  # "ok", "segv", "abort", "spin", "sleep20", "exit0", ...
     unique_id: str  # four characters, DPF getUniqueId() = d_cconst(...)
     formats: tuple[str, ...]
@@ -200,6 +204,18 @@ PLUGIN_SPECS: tuple[PluginSpec, ...] = (
         ("vst3",),
         2,
         description="Gain whose VST3 bundle holds a differently named .so",
+    ),
+    *(
+        PluginSpec(
+            v.name,
+            VALIDATION_CATEGORY,
+            v.behaviour,
+            v.unique_id,
+            v.formats,
+            v.num_parameters,
+            description=v.description,
+        )
+        for v in VALIDATION_SPECS
     ),
 )
 
@@ -436,6 +452,7 @@ def cache_key(tc: _Toolchain | None = None) -> str:
     h = hashlib.sha256()
     h.update(f"recipe={RECIPE_VERSION}\n".encode())
     h.update(Path(__file__).read_bytes())
+    h.update(Path(__file__).with_name("validation_specs.py").read_bytes())
     for p in sorted(SRC_DIR.rglob("*")):
         if p.is_file() and p.suffix in {".c", ".cpp", ".h", ".hpp"}:
             h.update(str(p.relative_to(SRC_DIR)).encode())
@@ -970,7 +987,7 @@ def build_all(out_dir: Path | None = None, formats: Sequence[str] = ALL_FORMATS)
             if loaded is None:  # pragma: no cover - would be a bug in _build_into
                 raise TestPluginBuildError(f"build finished but {root} is incomplete")
             return TestPluginSet(**{**loaded.__dict__, "from_cache": False})
-        for sub in ("good", "torture", "special", "engine", "manifest.json"):
+        for sub in ("good", "torture", VALIDATION_CATEGORY, "special", "engine", "manifest.json"):
             target = root / sub
             if target.is_dir():
                 shutil.rmtree(target)

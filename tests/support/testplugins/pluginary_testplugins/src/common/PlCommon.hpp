@@ -81,8 +81,8 @@ static inline void plMisbehave(const bool isDummy)
 class PlBase : public Plugin
 {
 public:
-    PlBase(const uint32_t nparams, const PlParamSpec* const specs)
-        : Plugin(nparams, 0, 0),
+    PlBase(const uint32_t nparams, const PlParamSpec* const specs, const uint32_t nstates = 0)
+        : Plugin(nparams, 0, nstates),
           fSpecs(specs),
           fCount(nparams),
           fValues(new float[nparams > 0 ? nparams : 1])

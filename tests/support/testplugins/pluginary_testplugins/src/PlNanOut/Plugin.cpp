@@ -1,0 +1,2 @@
+// PlNanOut: validation torture plugin; behaviour selected by PL_VALIDATION in DistrhoPluginInfo.h.
+#include "../common/PlValidation.cpp"

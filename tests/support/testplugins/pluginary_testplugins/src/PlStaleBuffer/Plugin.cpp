@@ -1,0 +1,2 @@
+// PlStaleBuffer: validation torture plugin; behaviour selected by PL_VALIDATION in DistrhoPluginInfo.h.
+#include "../common/PlValidation.cpp"
