@@ -15,7 +15,9 @@ newest validation on this machine replaces the previous one. ``tier`` holds a le
 The validate command builds entries with :func:`validation_entry` and stores them with
 :func:`record_validation`::
 
-    entries = [validation_entry(record, status=result.status, level=result.level,
+    entries = [validation_entry(record, status=result.status,
+                                level=result.passed if result.status == "pass"
+                                else result.failed_level,
                                 cause=result.cause, seconds=result.seconds)
                for record, result in zip(records, results, strict=True)]
     record_validation(catalogue, entries)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pluginary_testplugins.validation_specs import VALIDATION_SPECS
 
 
@@ -27,15 +29,63 @@ def test_the_zam_clap_and_ladspa_plugins_pass_every_level_their_format_has(run_c
         assert int(r["info"]["outputs"]) >= 1 and r["info"]["parameters"].isdigit()
 
 
-def test_every_torture_plugin_fails_exactly_its_level_with_its_check(run_cli, test_plugins):
+GOOD = ("PlGain", "PlDelay", "PlFilter", "PlManyParams")
+#: The levels each format's glue reaches (docs/validation.md).
+REACHES = {"vst3": 5, "clap": 5, "lv2": 3, "ladspa": 3}
+
+
+def test_the_good_test_plugins_pass_every_level_their_format_supports(run_cli, test_plugins):
+    """PlManyParams' VST3 is left out: JUCE takes tens of seconds per load of a plugin with
+    thousands of parameters (docs/validation.md); its other formats are here."""
+    paths = [str(test_plugins[name].path(fmt)) for name in GOOD for fmt in REACHES
+             if (name, fmt) != ("PlManyParams", "vst3")]
+    ok(run_cli("scan", *paths, "--json"))
+    result = run_cli("validate", "--json", "--jobs", "2")
+    results = json.loads(result.stdout)
+    assert len(results) == len(paths)
+    # Through pedalboard 0.9.26 a fresh VST3 instance processes about 3072 samples of
+    # uninitialised input before the first block it is given; PlDelay keeps them in its delay
+    # line, so two fresh instances echo different noise (docs/validation.md, "Findings").
+    (delay,) = [r for r in results if (r["name"], r["format"]) == ("PlDelay", "vst3")]
+    assert delay["status"] == "fail" and delay["failed_level"] == 5, delay
+    assert "concurrent" in delay["cause"] and result.exit_code == 1
+    for r in results:
+        if r is not delay:
+            assert r["status"] == "pass" and r["passed"] == REACHES[r["format"]], r
+
+
+def test_zam_vst3_and_lv2_plugins_pass_levels_1_to_4(run_cli):
+    """ZamVerb's VST3 is left out: each of its pedalboard loads takes minutes of CPU (its CLAP
+    and LV2 builds, the same DSP, are validated here and above). ZamGrains' VST3 fails level 4
+    for a reason of its own, checked below. Level 4, not 5: through pedalboard, two zam VST3
+    instances running at once differ now and then by about 1e-4 (ZamTube: 1 run in 4; its CLAP
+    never does), JUCE's timing rather than the plugin's (docs/validation.md, "Findings")."""
+    vst3 = sorted(p for p in Path("/usr/lib/vst3").glob("Za*.vst3") if p.stem != "ZamVerb")
+    lv2 = sorted(Path("/usr/lib/lv2").glob("Za*.lv2"))
+    assert len(vst3) == 16 and len(lv2) == 17
+    ok(run_cli("scan", *map(str, vst3 + lv2), "--json"))
+    result = run_cli("validate", "--json", "--jobs", "2", "--level", "4")
+    found = json.loads(result.stdout)
+    assert len(found) == 33
+    grains = [r for r in found if r["name"] == "ZamGrains" and r["format"] == "vst3"]
+    assert grains[0]["status"] == "fail" and grains[0]["failed_level"] == 4
+    assert "state-output" in grains[0]["cause"]
+    for r in found:
+        if r is not grains[0]:
+            assert r["status"] == "pass" and r["passed"] == min(4, REACHES[r["format"]]), r
+
+
+@pytest.mark.parametrize("fmt", ["clap", "vst3", "lv2", "ladspa"])
+def test_every_torture_plugin_fails_exactly_its_level_with_its_check(run_cli, test_plugins, fmt):
     """The proof that each check can fail: every lower level passes, the plugin's level fails,
-    and the cause names the check (or the crash)."""
-    clap = test_plugins.dir("validation", "clap")
-    ok(run_cli("scan", str(clap), "--json"))
+    and the cause names the check (or the crash). VST3 runs through pedalboard."""
+    ok(run_cli("scan", str(test_plugins.dir("validation", fmt)), "--json"))
     result = run_cli("validate", "--json", "--jobs", "2")
     assert result.exit_code == 1
     found = {r["name"]: r for r in json.loads(result.stdout)}
-    for spec in VALIDATION_SPECS:
+    specs = [spec for spec in VALIDATION_SPECS if fmt in spec.formats]
+    assert sorted(found) == sorted(spec.name for spec in specs)
+    for spec in specs:
         r = found[spec.name]
         assert r["passed"] == spec.fails_level - 1 and r["failed_level"] == spec.fails_level, r
         if spec.fails_check == "crash":
@@ -102,6 +152,8 @@ def test_bad_requests_are_one_line_errors(run_cli, tmp_path: Path):
     assert kind.exit_code == 2 and "no report format 'pdf'" in kind.stderr
     where = run_cli("validate", "--report", "html", str(tmp_path / "no" / "r.html"))
     assert where.exit_code == 2 and "no folder" in where.stderr
+    folder = run_cli("validate", "--report", "json", str(tmp_path))
+    assert folder.exit_code == 2 and "it is a folder" in folder.stderr
 
 
 def test_scan_validate_checks_only_what_the_scan_loaded(run_cli):

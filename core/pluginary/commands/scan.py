@@ -109,7 +109,7 @@ def scan(
         print_summary(report)
         sys.stdout.write(f"validating the {len(records)} plugins this scan loaded, levels 1-"
                          f"{validate}\n")
-    results = validate_records(ctx, records, validate, quiet=as_json)
+    results = validate_records(ctx, records, validate, jobs=jobs or 0, quiet=as_json)
     if as_json:
         emit_json({"scan": report, "validation": results})
     elif results:

@@ -63,14 +63,19 @@ def validate(
         raise NotFoundError(f"no plugin matches '{text}'", hint="check it with pluginary list")
     results = validate_records(ctx, [h.record for h in hits], level, jobs=jobs,
                                timeout=timeout, quiet=wants_json(ctx, json))
-    if report is not None:
-        kind, path = report
-        built = reports.build(results, level)
-        reports.write(path, reports.as_html(built) if kind == "html" else reports.as_json(built))
     if wants_json(ctx, json):
         emit_json(results)
     else:
         show(results, level)
+    if report is not None:
+        kind, path = report
+        built = reports.build(results, level)
+        try:
+            reports.write(path, reports.as_html(built) if kind == "html"
+                          else reports.as_json(built))
+        except OSError as exc:
+            raise UsageError(f"cannot write the report {path}: {exc.strerror}",
+                             hint="choose another file; the results are stored") from exc
     if any(r.failed for r in results):
         raise typer.Exit(1)  # documented: a plugin failed, crashed, hung or its worker broke
 
@@ -102,12 +107,14 @@ def validate_records(ctx: typer.Context, records: list[PluginRecord], level: int
         sys.stderr.write("\n")
     by_key = {r.key: r for r in [*found, *blocked]}
     results = [by_key[r.key] for r in records]
-    # A blocked plugin was not validated: whatever an earlier run found stays.
+    # A blocked plugin was not validated, and an error is Pluginary's own failure, not the
+    # plugin's: for both, whatever an earlier run found stays.
     record_validation(s.catalogue(), [
         validation_entry(record, status=result.status,
                          level=result.passed if result.status == "pass" else result.failed_level,
                          cause=result.cause or result.note, seconds=result.seconds)
-        for record, result in zip(records, results, strict=True) if result.status != "blocked"])
+        for record, result in zip(records, results, strict=True)
+        if result.status not in ("blocked", "error")])
     return results
 
 
@@ -123,6 +130,10 @@ def _check_report(kind: str, path: Path) -> None:
     if not path.parent.is_dir():
         raise UsageError(f"cannot write the report: no folder {path.parent}",
                          hint="create the folder, or choose another file")
+    if path.is_dir() or not os.access(path.parent, os.W_OK):
+        raise UsageError(f"cannot write the report {path}: "
+                         + ("it is a folder" if path.is_dir() else "its folder is not writable"),
+                         hint="choose another file")
 
 
 def show(results: list[Result], level: int) -> None:

@@ -70,7 +70,8 @@ def _parameters(plugin: AudioPlugin) -> list[Problem]:
         instance.close()
 
 
-def run_levels(plugin: AudioPlugin, up_to: int, tell: Callable[[Event], None]) -> None:
+def run_levels(plugin: AudioPlugin, up_to: int, tell: Callable[[Event], None],
+               format: str = "") -> None:
     """Levels 1 to ``up_to`` (those the glue supports), each reported through ``tell``."""
     steps: dict[int, Callable[[], list[Problem]]] = {
         1: lambda: _load(plugin, tell), 2: lambda: _parameters(plugin),
@@ -79,7 +80,7 @@ def run_levels(plugin: AudioPlugin, up_to: int, tell: Callable[[Event], None]) -
         if level not in plugin.levels:
             tell(Event(kind="unsupported", level=level,
                        cause=f"level {level} ({NAMES[level]}) is not supported for "
-                             f"{plugin.key.partition(':')[0]} plugins"))
+                             f"{format or 'these'} plugins"))
             return
         tell(Event(kind="start", level=level))
         try:

@@ -59,10 +59,11 @@ def level2(instance: AudioInstance) -> list[Problem]:
     ``conversion``), in parameter order."""
     found: list[Problem] = []
     for index, p in enumerate(sample(instance.parameters())):
-        problem = range_problem(p)
-        if problem is None:
-            problem = (_read_only(instance, p) if p.read_only
-                       else _round_trips(instance, p, seed=index))
+        if p.read_only:  # an output (a meter, a latency) need not declare a range or default
+            declared = math.isfinite(p.minimum) and math.isfinite(p.maximum)
+            problem = _read_only(instance, p) if declared else None
+        else:
+            problem = range_problem(p) or _round_trips(instance, p, seed=index)
         if problem is not None:
             found.append(problem)
     return found

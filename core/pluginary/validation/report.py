@@ -32,6 +32,8 @@ class Summary(msgspec.Struct, frozen=True, kw_only=True):
     plugins: int
     passed: int
     failed: int
+    #: Neither passed nor failed: not supported (not even level 1), or blocked by a rule.
+    not_run: int = 0
     #: format -> level (as text: JSON keys) -> cell.
     by_format: dict[str, dict[str, Cell]]
 
@@ -54,8 +56,10 @@ def summarise(results: Sequence[Result]) -> Summary:
             failed=sum(r.failed_level == level for r in mine),
             not_run=sum(r.passed < level and r.failed_level != level for r in mine))
             for level in LEVELS}
-    return Summary(plugins=len(results), passed=sum(not r.failed for r in results),
-                   failed=sum(r.failed for r in results), by_format=by_format)
+    passed = sum(r.status == "pass" for r in results)
+    failed = sum(r.failed for r in results)
+    return Summary(plugins=len(results), passed=passed, failed=failed,
+                   not_run=len(results) - passed - failed, by_format=by_format)
 
 
 def build(results: Sequence[Result], level: int) -> Report:
@@ -109,7 +113,7 @@ def as_html(report: Report) -> bytes:
 <h1>Validation report</h1>
 <p>{s.plugins} plugins, levels 1 to {report.level}, on {e(report.machine)},
 {e(report.created)}: <span class=pass>{s.passed} passed</span>,
-<span class=fail>{s.failed} did not</span>.</p>
+<span class=fail>{s.failed} did not</span>, {s.not_run} not run (unsupported or blocked).</p>
 <h2>By level and format</h2>
 <table><tr><th>format</th>{head}</tr>{''.join(rows)}</table>
 <h2>Failures ({len(failures)})</h2>
@@ -129,6 +133,9 @@ def write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide it from a web server
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -33,6 +33,8 @@ from .worker import Request
 LEVEL_BUDGETS: dict[int, float] = {1: 30.0, 2: 60.0, 3: 120.0, 4: 60.0, 5: 300.0}
 #: Fork servers need fork(): POSIX only.
 FORKS = hasattr(os, "fork")
+#: The exit status of a worker that failed on its own (Pluginary's fault, not the plugin's).
+WORKER_FAILED = 70
 
 
 class Result(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,8 +46,9 @@ class Result(msgspec.Struct, frozen=True, kw_only=True):
     version: str = ""
     #: The level asked for.
     level: int
-    #: pass (every level asked for that the format supports), fail, crashed, timeout, error
-    #: (the worker itself failed), unsupported (not even level 1 can run) or blocked (a rule).
+    #: pass (every level asked for that the format supports), fail, crashed (a signal, or the
+    #: plugin called exit()), timeout, error (Pluginary's worker failed, not the plugin: not
+    #: stored), unsupported (not even level 1 can run) or blocked (a rule).
     status: str
     #: The highest level passed (0: none).
     passed: int = 0
@@ -74,10 +77,16 @@ class _Progress:
         self.unsupported = ""
         self.info: dict[str, str] = {}
         self.pid = 0
+        #: The current level ended well: the worker is past it (closing the plugin, or about to
+        #: start the next level).
+        self.closing = False
+        #: A timed-out child was killed; its server has yet to report the exit.
+        self.killed = False
 
     def take(self, event: Event) -> None:
         if event.kind == "start":
             self.current = event.level
+            self.closing = False
         elif event.kind == "info":
             self.info = dict(event.info)
         elif event.kind == "unsupported":
@@ -87,6 +96,7 @@ class _Progress:
                 self.problems = event.problems
             else:
                 self.passed = event.level
+                self.closing = True
         elif event.kind == "forked":
             self.pid = event.pid
 
@@ -151,15 +161,26 @@ def _drain(stream: IO[bytes], into: list[bytes]) -> None:
 
 class Validator:
     """One job slot: validates plugins one after another, through its fork server where it
-    can. Not thread-safe: one per thread."""
+    can. Not thread-safe: one per thread (``close`` may come from another, to stop it)."""
 
     def __init__(self) -> None:
         self.server: _Process | None = None
+        #: The process group of the plugin being validated (a fork server's child), if any.
+        self.child = 0
 
     def close(self) -> None:
+        """Stop the server and the plugin it is running, if any (the child leads a process
+        group of its own, out of the server's)."""
+        if self.child:
+            _kill_group(self.child)
         if self.server is not None:
             self.server.kill()
             self.server = None
+
+    def _server(self) -> _Process:
+        if self.server is None or self.server.popen.poll() is not None:
+            self.server = _Process(["--serve"], None)
+        return self.server
 
     def run(self, record: PluginRecord, level: int, budgets: Mapping[int, float],
             env: Mapping[str, str] | None = None) -> Result:
@@ -167,20 +188,29 @@ class Validator:
         began = time.monotonic()
         progress = _Progress()
         request = Request(record=record, level=level)
-        if FORKS and not env:
-            if self.server is None or self.server.popen.poll() is not None:
-                self.server = _Process(["--serve"], None)
-            process, served = self.server, True
-        else:
-            process, served = _Process([], env), False
-        process.send(request, last=not served)
+        served = FORKS and not env
+        process = self._server() if served else _Process([], env)
+        process.stderr[:] = []  # the last line of an error must be this plugin's
+        try:
+            process.send(request, last=not served)
+        except OSError:  # the server died since it was checked: one new one
+            self.close()
+            process = self._server()
+            process.send(request, last=False)
         status, cause, code = self._follow(process, progress, budgets, served)
+        self.child = 0
         if status == "error" and served:
             self.close()  # the server itself failed: a new one for the next plugin
         if status == "" and not served:
             code = process.popen.wait()
         if status == "":
             status, cause = _verdict(progress, level, code, process)
+        if status in ("crashed", "timeout") and progress.closing:
+            # Unloading is part of the level: a plugin that dies or hangs in its teardown has
+            # not passed the level it was tearing down.
+            progress.passed = progress.current - 1
+            cause = cause.replace(f"({NAMES[progress.current]})",
+                                  f"({NAMES[progress.current]}, while closing the plugin)")
         failed = progress.current if status in ("fail", "crashed", "timeout", "error") else 0
         return Result(key=record.key, name=record.name, format=record.format,
                       version=record.version, level=level, status=status,
@@ -199,21 +229,27 @@ class Validator:
             try:
                 event = process.events.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                timed_out = (f"level {progress.current} ({NAMES[progress.current]}) took over "
-                             f"{budgets[progress.current]:g} s")
-                if not served or not progress.pid:
-                    process.kill()
-                    if served:
-                        self.server = None
-                    return "timeout", timed_out, 0
-                _kill_group(progress.pid)
-                deadline = time.monotonic() + 30.0  # for the server to report the exit
-                continue
+                timed_out = timed_out or (f"level {progress.current} "
+                                          f"({NAMES[progress.current]}) took over "
+                                          f"{budgets[progress.current]:g} s")
+                if served and progress.pid and not progress.killed:
+                    _kill_group(progress.pid)
+                    progress.killed = True
+                    deadline = time.monotonic() + 30.0  # for the server to report the exit
+                    continue
+                # Not a server's child, or one that the server did not see end: the lot goes.
+                if progress.pid:
+                    _kill_group(progress.pid)
+                process.kill()
+                if served:
+                    self.server = None
+                return "timeout", timed_out, 0
             if event is None:  # the worker process ended
                 if served:
                     return "error", f"the validation server ended: {process.last_error()}", 0
                 return "", "", 0
             progress.take(event)
+            self.child = progress.pid
             if event.kind == "start":
                 deadline = time.monotonic() + budgets[event.level]
             elif event.kind == "exited":
@@ -241,8 +277,11 @@ def _verdict(progress: _Progress, level: int, code: int, process: _Process) -> t
         except ValueError:
             name = f"signal {-code}"
         return "crashed", f"{where}: the plugin crashed the worker ({name})"
+    if code == WORKER_FAILED:
+        return "error", f"the worker failed: {process.last_error()}"
     if code != 0 or (progress.passed < level and not progress.unsupported):
-        return "error", f"the worker exited with {code}: {process.last_error()}"
+        # The plugin called exit() (DPF's torture PlExit0 does): its process is gone.
+        return "crashed", f"{where}: the plugin ended the worker (exit status {code})"
     return "pass", ""
 
 
@@ -264,9 +303,11 @@ def run_all(records: Sequence[PluginRecord], level: int, *, jobs: int,
             progress(found)
         return found
 
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return list(pool.map(one, records))
+        return list(pool.map(one, records))
     finally:
+        # On Ctrl-C too: stop the plugins running now instead of waiting out their budgets.
+        pool.shutdown(wait=False, cancel_futures=True)
         for validator in validators:
             validator.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from typing import BinaryIO
 
 import msgspec
@@ -61,7 +62,7 @@ def validate(request: Request, events: BinaryIO, pm: pluggy.PluginManager | None
                    cause=f"no validation for {request.record.format} plugins"))
         return
     try:
-        run_levels(plugin, request.level, tell)
+        run_levels(plugin, request.level, tell, request.record.format)
     finally:
         plugin.close()
 
@@ -91,7 +92,8 @@ def serve(events: BinaryIO) -> None:
                 os.setpgid(0, 0)
                 validate(request, events, pm)
             except BaseException:
-                code = 70
+                traceback.print_exc()  # to stderr: the parent quotes its last line
+                code = 70  # run.WORKER_FAILED
             finally:
                 os._exit(code)  # never the server's atexit handlers or buffers
         events.write(msgspec.json.encode(Event(kind="forked", pid=pid)) + b"\n")
@@ -107,7 +109,11 @@ def main() -> int:
     if sys.argv[1:] == ["--serve"]:
         serve(events)
     else:
-        validate(msgspec.json.decode(sys.stdin.buffer.read(), type=Request), events)
+        try:
+            validate(msgspec.json.decode(sys.stdin.buffer.read(), type=Request), events)
+        except Exception:
+            traceback.print_exc()
+            return 70  # run.WORKER_FAILED: this worker's own fault, not the plugin's
     events.close()
     return 0
 

@@ -15,9 +15,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pluginary import hookimpl
-from pluginary.models import Candidate, FormatInfo, LoadResult, Requirement, Status
+from pluginary.models import (
+    Candidate,
+    FormatInfo,
+    LoadResult,
+    PluginRecord,
+    Requirement,
+    Status,
+)
 from pluginary.registry import FormatRegister
 from pluginary.scan.walk import find_candidates
+from pluginary.validation.host import AudioPlugin
 
 from . import bundle as bundles
 from .moduleinfo import read_moduleinfo
@@ -73,6 +81,16 @@ def load_candidate(candidate: Candidate, tier: int) -> LoadResult | None:
     if tier == 1:
         return _factory(candidate, path, location.binary, arch)
     return _deep(candidate, path, location.binary, arch)
+
+
+@hookimpl
+def open_for_validation(record: PluginRecord) -> AudioPlugin | None:
+    """Levels 1-5 through pedalboard (JUCE's VST3 host): see :mod:`.validation`."""
+    if record.format != FORMAT:
+        return None
+    from .validation import PedalboardPlugin
+
+    return PedalboardPlugin(Path(record.bundle_path or record.file_path), record)
 
 
 def _declarative(candidate: Candidate, path: Path,

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -87,6 +88,21 @@ def role_of(record: PluginRecord, info: ComponentInfo) -> Role:
     return Role.EFFECT
 
 
+def pedalboard_names(pedalboard: Any, bundle: Path,
+                     known: Sequence[PluginRecord]) -> dict[str, str | None]:
+    """Class id -> the ``plugin_name`` pedalboard needs to load that class of ``bundle``
+    (``None``: the bundle has one class); a class pedalboard does not list is left out.
+
+    ``known`` is every audio module class of the bundle (the factory's list). Asking pedalboard
+    for the class names scans the module once more, which costs as much as the load itself: a
+    single-class bundle (nearly all of them) is loaded directly.
+    """
+    if len(known) == 1:
+        return {known[0].uid: None}
+    listed = set(pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle)))
+    return {r.uid: r.name for r in known if r.name in listed}
+
+
 def through_pedalboard(bundle: Path, known: Sequence[PluginRecord],
                        unread: Sequence[tuple[PluginRecord, str]],
                        components: dict[str, ComponentInfo]) -> DeepResult:
@@ -98,13 +114,7 @@ def through_pedalboard(bundle: Path, known: Sequence[PluginRecord],
         return DeepResult(cause=f"the VST3 interfaces could not be read ({first}), and "
                                 f"pedalboard, the fallback, cannot be imported ({exc}): "
                                 f"{PEDALBOARD_ADVICE}")
-    # Asking pedalboard for the class names scans the module once more, which costs as much as
-    # the load itself: a single-class bundle (nearly all of them) is loaded directly.
-    if len(known) == 1:
-        names: dict[str, str | None] = {known[0].uid: None}
-    else:
-        listed = set(pedalboard.VST3Plugin.get_plugin_names_for_file(str(bundle)))
-        names = {r.uid: r.name for r in known if r.name in listed}
+    names = pedalboard_names(pedalboard, bundle, known)
     loaded = []
     for record, cause in unread:
         if record.uid not in names:
