@@ -390,19 +390,25 @@ _CTYPES_OF = {
 }
 
 
-def test_structs_match_the_clap_headers(tmp_path):
-    """sizeof/offsetof from DPF's copy of the CLAP headers, compiled here, against ctypes."""
+def compiled_layout(tmp_path: Path, program_text: str) -> dict:
+    """Compile ``program_text`` (C printing JSON) against DPF's copy of the CLAP headers, run
+    it and return what it printed: sizes, offsets and constants as the compiler sees them."""
     headers = Path(os.environ.get("PLUGINARY_DPF_PATH", "/usr/share/dpf")) / "distrho" / "src"
     assert (headers / "clap" / "ext" / "params.h").is_file(), (
         f"no CLAP headers under {headers}: apt-get install dpf-source")
     compiler = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("g++")
     assert compiler, "no C compiler: apt-get install g++"
     source, program = tmp_path / "layout.c", tmp_path / "layout"
-    source.write_text(_LAYOUT_PROGRAM)
+    source.write_text(program_text)
     subprocess.run([compiler, "-x", "c", "-std=c11", f"-I{headers}", str(source), "-o",
                     str(program)], check=True, capture_output=True)
-    layout = json.loads(subprocess.run([str(program)], check=True, capture_output=True,
-                                       text=True).stdout)
+    return json.loads(subprocess.run([str(program)], check=True, capture_output=True,
+                                     text=True).stdout)
+
+
+def test_structs_match_the_clap_headers(tmp_path):
+    """sizeof/offsetof from DPF's copy of the CLAP headers, compiled here, against ctypes."""
+    layout = compiled_layout(tmp_path, _LAYOUT_PROGRAM)
     assert layout.pop("flags") == [clap_instance.CLAP_PARAM_IS_HIDDEN,
                                    clap_instance.CLAP_PARAM_IS_READONLY,
                                    clap_instance.CLAP_AUDIO_PORT_IS_MAIN,

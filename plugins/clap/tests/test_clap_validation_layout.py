@@ -5,11 +5,8 @@ the constants the glue uses."""
 from __future__ import annotations
 
 import ctypes
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
+
+from test_clap import compiled_layout
 
 from pluginary_clap import host as clap_host
 from pluginary_clap import host_events, host_link, host_params, host_state
@@ -80,16 +77,7 @@ _CTYPES_OF = {
 
 def test_validation_structs_match_the_clap_headers(tmp_path):
     """sizeof/offsetof and constants from DPF's copy of the CLAP headers, compiled here."""
-    headers = Path(os.environ.get("PLUGINARY_DPF_PATH", "/usr/share/dpf")) / "distrho" / "src"
-    assert (headers / "clap" / "events.h").is_file(), "apt-get install dpf-source"
-    compiler = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("g++")
-    assert compiler, "no C compiler: apt-get install g++"
-    source, program = tmp_path / "layout.c", tmp_path / "layout"
-    source.write_text(_LAYOUT_PROGRAM)
-    subprocess.run([compiler, "-x", "c", "-std=c11", f"-I{headers}", str(source), "-o",
-                    str(program)], check=True, capture_output=True)
-    layout = json.loads(subprocess.run([str(program)], check=True, capture_output=True,
-                                       text=True).stdout)
+    layout = compiled_layout(tmp_path, _LAYOUT_PROGRAM)
     assert layout.pop("constants") == [
         host_events.CLAP_EVENT_PARAM_VALUE, host_events.CLAP_CORE_EVENT_SPACE_ID,
         host_params.CLAP_PARAM_IS_STEPPED, clap_host.PROCESS_ERROR, host_params.TEXT_SIZE,
