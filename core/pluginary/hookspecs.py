@@ -35,6 +35,8 @@ if TYPE_CHECKING:
         CommandRegister,
         ExporterRegister,
         FormatRegister,
+        PresetContainerRegister,
+        PresetMapRegister,
         RuleSetRegister,
         StorageRegister,
     )
@@ -157,6 +159,23 @@ class CompatibilitySpecs:
         """Declare rule sets: ``register(RuleSet(...))``. A vendor pack is one such extension."""
 
 
+class PresetSpecs:
+    """Preset files: reading them, writing them, and converting between plugins."""
+
+    @hookspec
+    def register_preset_containers(self, register: PresetContainerRegister) -> None:
+        """Declare preset containers: ``register(container)`` with an object satisfying
+        :class:`pluginary.presets.container.PresetContainer` (a ``.vstpreset``, an LV2 preset,
+        an ``.aupreset``...). Its reading runs in the calling process and must not load plugin
+        code; a container that raises is reported as this extension's fault."""
+
+    @hookspec
+    def register_preset_maps(self, register: PresetMapRegister) -> None:
+        """Declare cross-plugin mapping tables: ``register(PresetMap(...))`` (see
+        :mod:`pluginary.presets.maps`). Each is checked when it registers and is always
+        reported to the user as lossy."""
+
+
 class EventSpecs:
     """Things that happen, for progress displays, the web UI and remote agents."""
 
@@ -176,6 +195,7 @@ SPEC_CLASSES: tuple[type, ...] = (
     ExportSpecs,
     CliSpecs,
     CompatibilitySpecs,
+    PresetSpecs,
     EventSpecs,
 )
 

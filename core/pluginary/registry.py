@@ -20,6 +20,8 @@ from .categories import CategoryMap
 from .errors import ExtensionError
 from .exporter_info import ExporterInfo, problems
 from .models import FormatInfo
+from .presets.container import PresetContainer
+from .presets.maps import PresetMap, check_map
 
 # Defined in pluginary.rules; re-exported where extensions have always found them.
 from .rules import Rule as Rule
@@ -98,6 +100,8 @@ class Entry(Generic[T]):
 FormatRegister = Callable[[FormatInfo], None]
 StorageRegister = Callable[[str, str], None]
 ExporterRegister = Callable[[Exporter], None]
+PresetContainerRegister = Callable[[PresetContainer], None]
+PresetMapRegister = Callable[[PresetMap], None]
 RuleSetRegister = Callable[[RuleSet], None]
 CategoryMapRegister = Callable[[CategoryMap], None]
 
@@ -275,3 +279,38 @@ def collect_category_maps(
         return register
 
     return _collect(pm, "register_category_maps", make, lambda m: m.source, strict=strict)
+
+
+def collect_preset_containers(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[PresetContainer]]:
+    """Every preset container declared through ``register_preset_containers``, by name."""
+
+    def make(add: Callable[[PresetContainer], None]) -> PresetContainerRegister:
+        def register(container: PresetContainer) -> None:
+            if not isinstance(container, PresetContainer):
+                raise TypeError(f"{type(container).__name__} is not a PresetContainer (see "
+                                "pluginary.presets.container)")
+            add(container)
+
+        return register
+
+    return _collect(pm, "register_preset_containers", make, lambda c: c.name, strict=strict)
+
+
+def collect_preset_maps(
+    pm: pluggy.PluginManager, *, strict: bool | None = None
+) -> dict[str, Entry[PresetMap]]:
+    """Every cross-plugin mapping table declared through ``register_preset_maps``, by name."""
+
+    def make(add: Callable[[PresetMap], None]) -> PresetMapRegister:
+        def register(table: PresetMap) -> None:
+            if not isinstance(table, PresetMap):
+                raise TypeError(f"register() takes a pluginary.presets.maps.PresetMap, not "
+                                f"{type(table).__name__}")
+            check_map(table)
+            add(table)
+
+        return register
+
+    return _collect(pm, "register_preset_maps", make, lambda m: m.name, strict=strict)

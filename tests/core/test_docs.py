@@ -31,7 +31,7 @@ SIGNATURES = spec_signatures()
 
 
 def test_there_is_a_hook_in_every_area():
-    assert len(hookspecs.SPEC_CLASSES) == 8
+    assert len(hookspecs.SPEC_CLASSES) == 9
     assert all(any(not n.startswith("_") for n in vars(c)) for c in hookspecs.SPEC_CLASSES)
 
 
