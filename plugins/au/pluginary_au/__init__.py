@@ -7,6 +7,8 @@ is a candidate of its own (``registry.py``).
 - tier 2 (macOS only): instantiation through pedalboard in a scan worker (``instantiate.py``).
 
 A plugin's identity is ``type:subtype:manufacturer``, the three four-char codes hosts store.
+
+Presets: the ``aupreset`` container reads and writes ``.aupreset`` files (``presets.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import msgspec
 
 from pluginary import hookimpl
 from pluginary.models import Candidate, FormatInfo, LoadResult, PluginRecord, Status
-from pluginary.registry import FormatRegister
+from pluginary.registry import FormatRegister, PresetContainerRegister
 from pluginary.scan.walk import find_candidates
 
 from . import infoplist, registry
@@ -33,6 +35,13 @@ __all__ = ["AU", "FORMAT", "format_info"]
 @hookimpl
 def register_formats(register: FormatRegister) -> None:
     register(AU)
+
+
+@hookimpl
+def register_preset_containers(register: PresetContainerRegister) -> None:
+    from .presets import AuPresetContainer
+
+    register(AuPresetContainer())
 
 
 @hookimpl

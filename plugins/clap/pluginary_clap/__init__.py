@@ -11,6 +11,9 @@ A plugin's identity is its CLAP id, so both tiers land on the same catalogue row
 
 ``open_for_validation`` hosts a plugin for ``pluginary validate`` (levels 1 to 5) through the
 CLAP C API: :mod:`pluginary_clap.host`.
+
+Presets: the ``clap-state`` container keeps a plugin's ``clap.state`` stream in a
+``.clap-state`` file of Pluginary's own (:mod:`pluginary_clap.presets`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from pluginary import hookimpl
 from pluginary.models import Candidate, FormatInfo, LoadResult, PluginRecord, Status
-from pluginary.registry import FormatRegister
+from pluginary.registry import FormatRegister, PresetContainerRegister
 from pluginary.scan.walk import find_candidates, stat_fingerprint
 from pluginary.validation.host import AudioPlugin
 
@@ -57,6 +60,13 @@ def binary_of(path: Path) -> Path:
     except (OSError, plistlib.InvalidFileException):
         pass
     return path / "Contents" / "MacOS" / executable
+
+
+@hookimpl
+def register_preset_containers(register: PresetContainerRegister) -> None:
+    from .presets import ClapStateContainer
+
+    register(ClapStateContainer())
 
 
 @hookimpl
