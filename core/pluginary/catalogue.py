@@ -30,6 +30,7 @@ from .models import (
     SearchResult,
 )
 from .organisation import Collection, Organisation, SavedSearch, Tagging
+from .presets.store import PresetStore
 
 if TYPE_CHECKING:
     import pluggy
@@ -141,6 +142,10 @@ class Catalogue(Protocol):
     def products(self, *, member: str | None = None) -> builtins.list[Product]:
         """The stored products ordered by key, members read from the plugins linked to each;
         with ``member`` (an exact ``format:uid``), only the product holding that plugin."""
+        ...
+
+    def preset_store(self) -> PresetStore:
+        """The presets kept in this catalogue (:mod:`pluginary.presets.store`)."""
         ...
 
     def check(self) -> builtins.list[str]:

@@ -37,6 +37,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pluginary.commands.categories",
     "pluginary.commands.importing",
     "pluginary.commands.validate",
+    "pluginary.commands.presets",
     "pluginary.builtins.manifest",
 )
 

@@ -1,4 +1,5 @@
-"""The JSON Schema of the public structs, generated from msgspec.
+"""The JSON Schemas of the public structs and of the preset bundle manifest, generated from
+msgspec.
 
 ``python -m pluginary.schema docs/schema`` rewrites the published files; a test fails when the
 published files differ from what the code generates.
@@ -15,6 +16,8 @@ import msgspec
 from .manifest import Manifest
 from .models import PUBLIC_STRUCTS
 from .organisation import Organisation
+from .presets.bundle_schema import SCHEMA as PRESET_BUNDLE_SCHEMA
+from .presets.bundle_schema import render_schema as render_preset_bundle
 from .rules import Rule, RuleSet
 
 
@@ -38,12 +41,20 @@ def render() -> str:
                                indent=2).decode() + "\n"
 
 
+def published() -> dict[str, str]:
+    """Every published schema file's name and text: the public structs, and the manifest of
+    a preset sharing bundle (the very text each bundle carries as ``manifest.schema.json``)."""
+    return {"pluginary.schema.json": render(),
+            f"{PRESET_BUNDLE_SCHEMA}.schema.json": render_preset_bundle()}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     target = Path(args[0] if args else "docs/schema")
     target.mkdir(parents=True, exist_ok=True)
-    (target / "pluginary.schema.json").write_text(render(), encoding="utf-8")
-    print(f"wrote {target / 'pluginary.schema.json'}")
+    for name, text in published().items():
+        (target / name).write_text(text, encoding="utf-8")
+        print(f"wrote {target / name}")
     return 0
 
 

@@ -30,6 +30,7 @@ from ..organisation import (
     tag_name,
 )
 from ..output import emit_json, emit_table
+from ..presets.model import PRESET_PREFIX
 from ..query.parser import parse
 from ..query.resolve import Context, resolve
 from ..query.tree import Field, Sort, walk
@@ -54,7 +55,8 @@ saved_app = typer.Typer(no_args_is_help=True)
 organise_app = typer.Typer(no_args_is_help=True)
 
 Targets = Annotated[list[str], typer.Argument(
-    metavar="ID_OR_QUERY...", help="Plugin IDs (format:uid), product:<key>, or a query.")]
+    metavar="ID_OR_QUERY...", help="Plugin IDs (format:uid), product:<key>, preset:<ID>, or a "
+    "query.")]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask when a query matches "
                                        f"more than {CONFIRM_ABOVE} plugins.")]
 
@@ -79,7 +81,7 @@ def targets(s: Session, words: list[str], *, yes: bool, doing: str,
         raise UsageError("name at least one plugin", hint="an ID such as vst3:… or a query "
                          "such as 'vendor:zam comp'")
     formats = known_formats(s.pm, catalogue)
-    shaped = [w for w in words if w.startswith(PRODUCT_PREFIX) or (
+    shaped = [w for w in words if w.startswith((PRODUCT_PREFIX, PRESET_PREFIX)) or (
         ":" in w and w.split(":", 1)[0] in formats and " " not in w)]
     if shaped and len(shaped) == len(words):
         return [_identity(s, word, products=products) for word in words]
@@ -99,6 +101,13 @@ def targets(s: Session, words: list[str], *, yes: bool, doing: str,
 def _identity(s: Session, word: str, *, products: bool) -> str:
     """One ID as stored: a plugin's exact key (or unique prefix), or ``product:<key>``."""
     catalogue = s.catalogue()
+    if word.startswith(PRESET_PREFIX):
+        # A preset (docs/presets.md): tagged and collected like a plugin, by its stable ID.
+        info = catalogue.preset_store().get(word[len(PRESET_PREFIX):])
+        if info is None:
+            raise NotFoundError(f"no preset '{word}' in the catalogue",
+                                hint="find its ID with pluginary preset list")
+        return PRESET_PREFIX + info.key
     if word.startswith(PRODUCT_PREFIX):
         key = word[len(PRODUCT_PREFIX):]
         if not products:
@@ -243,13 +252,21 @@ def collection_show(ctx: typer.Context, name: Annotated[str, typer.Argument()],
     records = {h.record.key: h.record for h in result.hits}
     order = [k for k in collection.members if k in records] + sorted(
         set(records) - set(collection.members), key=lambda k: records[k].name.casefold())
-    missing = [k for k in collection.members if k not in records]
+    store = s.catalogue().preset_store()
+    presets = [info for k in collection.members if k.startswith(PRESET_PREFIX)
+               for info in [store.get(k[len(PRESET_PREFIX):])] if info is not None]
+    found = {PRESET_PREFIX + p.key for p in presets}
+    missing = [k for k in collection.members if k not in records and k not in found]
     if wants_json(ctx, json):
         emit_json({"collection": collection, "plugins": [records[k] for k in order],
-                   "missing": missing})
+                   "presets": presets, "missing": missing})
         return
     emit_table(RECORD_COLUMNS, [record_row(records[k]) for k in order],
                title=f"{collection.name}: {len(order)} plugins")
+    if presets:
+        emit_table(("Preset", "Name", "Plugin"), [[PRESET_PREFIX + p.key, p.name, p.plugin]
+                                                  for p in presets],
+                   title=f"{collection.name}: {len(presets)} presets")
     if missing:
         sys.stderr.write(f"{len(missing)} not in the catalogue now (kept): "
                          f"{', '.join(missing)}\n")

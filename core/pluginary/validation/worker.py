@@ -67,7 +67,7 @@ def validate(request: Request, events: BinaryIO, pm: pluggy.PluginManager | None
         plugin.close()
 
 
-def _private_stdout() -> BinaryIO:
+def private_stdout() -> BinaryIO:
     """A copy of stdout for events; fd 1 itself now goes to stderr (for what plugins print)."""
     events = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout.flush()
@@ -105,7 +105,7 @@ def serve(events: BinaryIO) -> None:
 
 
 def main() -> int:
-    events = _private_stdout()
+    events = private_stdout()
     if sys.argv[1:] == ["--serve"]:
         serve(events)
     else:

@@ -33,9 +33,10 @@ from pluginary.models import (
     PluginSummary,
     Product,
 )
+from pluginary.presets.store import PresetStore
 from pluginary.retry import retry
 
-from . import codec, header, journal, queries, schema
+from . import codec, header, journal, presets_read, queries, schema
 from . import products as products_module
 from .catalogue_journal import JournalMethods
 from .catalogue_organise import OrganisationMethods
@@ -52,6 +53,7 @@ from .connection import (
 )
 from .errors import SQLITE_CANTOPEN, is_busy, primary_code, translate
 from .errors import translated as _translated
+from .presets import SQLitePresetStore
 
 log = logging.getLogger(__name__)
 
@@ -366,10 +368,14 @@ class SQLiteCatalogue(JournalMethods, OrganisationMethods):
         with self._snapshot() as conn:
             return products_module.read(conn, member)
 
+    def preset_store(self) -> PresetStore:
+        """The presets kept in this catalogue, on its connections (``presets.py``)."""
+        return SQLitePresetStore(self)
+
     @_translated("reading")
     def info(self) -> CatalogueInfo:
         with self._snapshot() as conn:
-            counts = queries.counts(conn)
+            counts = queries.counts(conn) | presets_read.counts(conn)
         return CatalogueInfo(
             url=self.url, engine="sqlite", schema_version=counts.pop("schema_version"),
             plugins=counts.pop("plugins"), parameters=counts.pop("parameters"),
@@ -382,10 +388,11 @@ class SQLiteCatalogue(JournalMethods, OrganisationMethods):
         return file_size(self.path)
 
     def check(self) -> builtins.list[str]:
-        """``PRAGMA integrity_check``, ``foreign_key_check`` and the FTS index's own check."""
+        """``PRAGMA integrity_check``, ``foreign_key_check``, the FTS index's own check, and
+        every preset payload hashed again."""
         try:
             with self._snapshot() as conn:
-                problems = queries.integrity_problems(conn)
+                problems = queries.integrity_problems(conn) + presets_read.problems(conn)
         except sqlite3.Error as exc:
             error = translate(exc, str(self.path), "checking")
             if primary_code(exc) is None and not isinstance(error, PluginaryError):

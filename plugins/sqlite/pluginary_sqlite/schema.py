@@ -28,6 +28,14 @@ Version 6: search and organisation. ``plugins.category`` holds the tree category
 the raw categories (computed for existing rows by the migration itself), the word index gains it,
 ``plugins_trigram`` indexes names and vendors by trigrams for substring search, and ``tags``,
 ``collections``, ``collection_members`` and ``saved_searches`` keep the user's organisation.
+
+Version 7: presets (:mod:`pluginary.presets.store`, implemented in ``presets*.py``).
+``preset_payloads`` holds each distinct payload once, content-addressed by its sha256, with the
+parameter snapshot made of it (msgpack, NULL when none was made); ``presets`` holds one row per
+preset identity with its metadata and current version; ``preset_versions`` its history;
+``preset_sources`` what each preset file or bundle was when last read (fingerprint, and the
+identities it yielded). Everything is keyed by identities and hashes, never by row ids, so a
+backup merges into another catalogue.
 """
 
 from __future__ import annotations
@@ -345,8 +353,60 @@ V6: tuple[Step, ...] = (
     "INSERT INTO plugins_trigram (plugins_trigram) VALUES ('rebuild')",
 )
 
+V7: tuple[Step, ...] = (
+    # A rowid table, not WITHOUT ROWID: payloads are kilobytes, and SQLite advises rowid tables
+    # for rows that large.
+    """
+    CREATE TABLE preset_payloads (
+        sha256   TEXT PRIMARY KEY,                  -- of data: the content address
+        size     INTEGER NOT NULL,
+        data     BLOB NOT NULL,                     -- the native container's bytes, as read
+        snapshot BLOB                               -- msgpack tuple[ParamValue, ...], or NULL
+    )
+    """,
+    """
+    CREATE TABLE presets (
+        identity   TEXT PRIMARY KEY,                -- LV2 URI, file:<path>, capture:<key>/<name>
+        key        TEXT NOT NULL UNIQUE,            -- preset_key(identity): the short handle
+        plugin     TEXT NOT NULL DEFAULT '',        -- format:uid, '' when the file does not say
+        name       TEXT NOT NULL,
+        container  TEXT NOT NULL,
+        bank       TEXT NOT NULL DEFAULT '',
+        author     TEXT NOT NULL DEFAULT '',
+        tags       TEXT NOT NULL DEFAULT '[]',      -- JSON array: the file's own tags
+        source     TEXT NOT NULL DEFAULT '',
+        meta       TEXT NOT NULL DEFAULT '{}',      -- JSON object
+        sha256     TEXT NOT NULL REFERENCES preset_payloads (sha256),  -- the current version
+        missing    INTEGER NOT NULL DEFAULT 0,      -- its source no longer yields it
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX presets_plugin ON presets (plugin, bank, name)",
+    # The history, read ordered by recorded_at, then seq (a merge adds older versions last).
+    """
+    CREATE TABLE preset_versions (
+        identity    TEXT NOT NULL REFERENCES presets (identity),
+        seq         INTEGER NOT NULL,
+        sha256      TEXT NOT NULL REFERENCES preset_payloads (sha256),
+        recorded_at REAL NOT NULL,
+        note        TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (identity, seq)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE preset_sources (
+        container   TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        identities  TEXT NOT NULL DEFAULT '[]',     -- JSON array: the presets it yielded
+        PRIMARY KEY (container, path)
+    ) WITHOUT ROWID
+    """,
+)
+
 #: ``MIGRATIONS[n]`` upgrades a catalogue from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[Step], ...] = (V1, V2, V3, V4, V5, V6)
+MIGRATIONS: tuple[Sequence[Step], ...] = (V1, V2, V3, V4, V5, V6, V7)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -46,7 +46,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A small tmpfs (512 KiB) mounted in tmp_path, unmounted afterwards."""
     mount_point = tmp_path / "tmpfs"
     mount_point.mkdir()
-    run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point))
+    run("mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", str(mount_point))
     try:
         yield mount_point
     finally:

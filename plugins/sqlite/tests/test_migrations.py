@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from conftest import open_db
+from presetdata import CONTAINER, fingerprint, read_bundle
 from records import hits, make_record, make_records
 
 from pluginary.errors import CatalogueTooNewError, StorageError
@@ -19,6 +20,7 @@ from pluginary.models import (
     Status,
 )
 from pluginary.organisation import Tagging
+from pluginary.presets.model import PRESET_PREFIX, preset_key
 from pluginary.products import link_products
 from pluginary_sqlite import CURRENT_VERSION
 from pluginary_sqlite.codec import (
@@ -95,8 +97,8 @@ def as_written(record: PluginRecord | None) -> PluginRecord | None:
     return msgspec.structs.replace(record, category="", category_guessed=False)
 
 
-def test_current_version_is_six() -> None:
-    assert CURRENT_VERSION == 6
+def test_current_version_is_seven() -> None:
+    assert CURRENT_VERSION == 7
 
 
 def test_v1_catalogue_opens_migrated_with_data_intact(tmp_path: Path) -> None:
@@ -356,3 +358,67 @@ def test_v4_catalogue_opens_migrated_with_categories_search_and_organisation(
         assert catalogue.check() == []
     finally:
         catalogue.close()
+
+
+def build_v6(path: Path, records: list[PluginRecord]) -> None:
+    """A version-6 catalogue as the version-6 code wrote it: plugins with their tree category,
+    a tag, a collection and a saved search; no preset tables."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        assert apply_migrations(conn, target=6) == (0, 6)
+        rows = Rows(records)
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO plugins (format, uid, name, vendor, version, role, categories, "
+            "description, audio_inputs, audio_outputs, midi_inputs, midi_outputs, extra, "
+            "param_names, updated_at, category, category_guessed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.plugins)
+        conn.executemany(UPSERT_INSTALLATION, rows.installations)
+        conn.executemany(UPSERT_PARAMETERS, rows.parameters)
+        conn.execute("INSERT INTO tags (tag, target, added_at) VALUES (?, ?, 1)",
+                     ("favourite", records[0].key))
+        conn.execute("INSERT INTO saved_searches (name, query, created_at) "
+                     "VALUES ('verbs', 'reverb', 1)")
+        conn.execute("COMMIT")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
+        assert "tags" in tables and not any(t.startswith("preset") for t in tables)
+    finally:
+        conn.close()
+
+
+def test_v6_catalogue_opens_migrated_and_stores_presets(tmp_path: Path) -> None:
+    """Version 7 (presets) on a file the version-6 code wrote: the old data stays, the preset
+    tables start empty and take real presets, and user tags apply to them."""
+    path = tmp_path / "v6.db"
+    records = v1_records()
+    build_v6(path, records)
+    catalogue = open_db(path, create=False)
+    try:
+        report = catalogue.migrate()
+        assert (report.from_version, report.to_version) == (6, CURRENT_VERSION)
+        assert report.backup_path == str(tmp_path / "v6.db.v6.bak")
+        for r in records:
+            assert catalogue.get(r.key) == r
+        organisation = catalogue.organisation()
+        assert [(t.tag, t.target) for t in organisation.tags] == [("favourite", records[0].key)]
+        assert [s.name for s in organisation.saved] == ["verbs"]
+        store = catalogue.preset_store()
+        assert store.find(missing=True) == [] and store.sources(CONTAINER) == {}
+        assert catalogue.info().details["presets"] == 0
+        comp = read_bundle("ZamComp")
+        changes = store.record_sources(CONTAINER, [(comp, fingerprint("ZamComp"))])
+        assert changes.added == len(comp.presets)
+        key = preset_key(comp.presets[0].identity)
+        catalogue.add_tags([Tagging(tag="favourite", target=PRESET_PREFIX + key)])
+        assert [p.key for p in store.find(tag="favourite")] == [key]
+        assert catalogue.info().details["presets"] == len(comp.presets)
+        assert catalogue.check() == []
+    finally:
+        catalogue.close()
+    backup = sqlite3.connect(tmp_path / "v6.db.v6.bak")
+    try:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert backup.execute("SELECT count(*) FROM plugins").fetchone()[0] == len(records)
+    finally:
+        backup.close()
