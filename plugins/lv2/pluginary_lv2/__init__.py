@@ -8,6 +8,9 @@ are no tiers 1 and 2. A plugin's identity is its URI.
 
 Validation (levels 1 to 3) instantiates and runs the plugin through lilv and its descriptor
 (``host.py``, with the host features of ``features.py``).
+
+Presets: the ``lv2-preset`` container reads the ``pset:Preset`` presets of bundles through lilv
+and writes new ones (``presets.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pluginary.models import (
     Requirement,
     Status,
 )
-from pluginary.registry import FormatRegister
+from pluginary.registry import FormatRegister, PresetContainerRegister
 from pluginary.validation.host import AudioPlugin
 
 from .lilv import advice
@@ -57,6 +60,13 @@ LV2 = FormatInfo(
 @hookimpl
 def register_formats(register: FormatRegister) -> None:
     register(LV2)
+
+
+@hookimpl
+def register_preset_containers(register: PresetContainerRegister) -> None:
+    from .presets import Lv2PresetContainer
+
+    register(Lv2PresetContainer())
 
 
 def find_bundles(roots: Iterable[Path]) -> Iterator[Path]:
