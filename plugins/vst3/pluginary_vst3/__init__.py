@@ -23,7 +23,7 @@ from pluginary.models import (
     Requirement,
     Status,
 )
-from pluginary.registry import FormatRegister
+from pluginary.registry import FormatRegister, PresetContainerRegister
 from pluginary.scan.walk import find_candidates
 from pluginary.validation.host import AudioPlugin
 
@@ -55,6 +55,15 @@ VST3 = FormatInfo(
 @hookimpl
 def register_formats(register: FormatRegister) -> None:
     register(VST3)
+
+
+@hookimpl
+def register_preset_containers(register: PresetContainerRegister) -> None:
+    """``vstpreset``, ``juce-state``, ``fxp`` and ``fxb``: see :mod:`.presets`."""
+    from .presets import containers
+
+    for container in containers():
+        register(container)
 
 
 @hookimpl
