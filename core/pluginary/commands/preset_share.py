@@ -14,7 +14,7 @@ from ..output import emit_json
 from ..presets.convert import containers
 from ..presets.model import PresetInfo
 from .common import JsonFlag, session, wants_json
-from .presets import find_preset, preset_app, store_of
+from .presets import find_preset, plugin_key, preset_app, store_of
 
 
 @preset_app.command("backup")
@@ -73,12 +73,7 @@ def preset_export(
         info = find_preset(store, word)
         chosen[info.key] = info
     if plugin or tag:
-        key = None
-        if plugin:
-            record = s.catalogue().get(plugin)
-            if record is None:
-                raise UsageError(f"no plugin '{plugin}' in the catalogue")
-            key = record.key
+        key = plugin_key(s, plugin) if plugin else None
         for info in store.find(plugin=key, tag=tag):
             chosen.setdefault(info.key, info)
     if not chosen:
@@ -103,7 +98,7 @@ def preset_import(
 
     s = session(ctx)
     contents = read_bundle(bundle)
-    changes = import_bundle(store_of(s), contents)
+    changes = import_bundle(store_of(s, create=True), contents)
     if wants_json(ctx, json):
         emit_json(changes)
         return

@@ -30,9 +30,22 @@ def register_commands(register: CommandRegister) -> None:
              "capture, convert, backup, export, import (docs/presets.md).")
 
 
-def store_of(s: Session) -> PresetStore:
-    """The catalogue's preset store."""
-    return s.catalogue().preset_store()
+def store_of(s: Session, *, create: bool = False) -> PresetStore:
+    """The catalogue's preset store; ``create`` for commands that fill an empty catalogue
+    (extract, import, restore of a backup), as ``scan`` does."""
+    return s.catalogue(create=create).preset_store()
+
+
+def plugin_key(s: Session, word: str) -> str:
+    """A plugin's key for filtering presets: a catalogue plugin's (ID or unique prefix), or an
+    exact ``format:uid`` given as is (presets outlive plugins that are not installed)."""
+    record = s.catalogue().get(word)
+    if record is not None:
+        return record.key
+    if ":" in word:
+        return word
+    raise NotFoundError(f"no plugin '{word}' in the catalogue",
+                        hint="find its ID with pluginary search, or give its format:uid")
 
 
 def find_preset(store: PresetStore, word: str) -> PresetInfo:
@@ -81,9 +94,10 @@ def preset_extract(
             if done == total:
                 sys.stderr.write("\n")
 
-    report = extract(s.pm, store_of(s), paths=resolved, only=container or (),
+    report = extract(s.pm, store_of(s, create=True), paths=resolved, only=container or (),
                      progress=progress)
-    _print_extract(ctx, report, json)
+    # With files named, the first unreadable one is the error line itself.
+    _print_extract(ctx, report, json, skip=1 if resolved is not None else 0)
     failures = [part.failure for part in report.containers if part.failure]
     if failures:
         raise ExtensionError(failures[0])
@@ -104,7 +118,7 @@ def _check_named(paths: list[Path], report: ExtractReport) -> None:
                                 f"{errors[0]}")
 
 
-def _print_extract(ctx: typer.Context, report: ExtractReport, json: bool) -> None:
+def _print_extract(ctx: typer.Context, report: ExtractReport, json: bool, skip: int) -> None:
     if wants_json(ctx, json):
         emit_json(report)
         return
@@ -116,10 +130,11 @@ def _print_extract(ctx: typer.Context, report: ExtractReport, json: bool) -> Non
     for part in report.containers:
         if part.failure:
             sys.stderr.write(f"warning: {part.failure}\n")
-        for line in part.errors[:20]:
+        errors, skip = part.errors[skip:], max(0, skip - len(part.errors))
+        for line in errors[:20]:
             sys.stderr.write(f"warning: {part.container}: {line}\n")
-        if len(part.errors) > 20:
-            sys.stderr.write(f"warning: {part.container}: {len(part.errors) - 20} more "
+        if len(errors) > 20:
+            sys.stderr.write(f"warning: {part.container}: {len(errors) - 20} more "
                              "unreadable sources (see --json)\n")
 
 
@@ -139,13 +154,7 @@ def preset_list(
 ) -> None:
     """List stored presets."""
     s = session(ctx)
-    key = None
-    if plugin:
-        record = s.catalogue().get(plugin)
-        if record is None:
-            raise NotFoundError(f"no plugin '{plugin}' in the catalogue",
-                                hint="find its ID with pluginary search")
-        key = record.key
+    key = plugin_key(s, plugin) if plugin else None
     found = store_of(s).find(plugin=key, text=text, tag=tag, container=container,
                              missing=missing)
     if collection:
@@ -249,7 +258,7 @@ def preset_restore(
     """Make an earlier version of a preset current again (the history keeps every version),
     or restore a whole backup with --backup."""
     s = session(ctx)
-    store = store_of(s)
+    store = store_of(s, create=backup is not None)
     if backup is not None:
         from ..presets.backup import restore_backup
 
