@@ -30,3 +30,9 @@ def test_decibels_become_calf_gains_and_missing_sources_are_reported(plugin_mana
     assert (got["Ratio"], got["Attack"], got["Mix"]) == (4.0, 12.5, 1.0)
     # Release and Knee were not in the snapshot: reported, not invented.
     assert sorted(unmatched) == ["Knee", "Release"]
+
+
+def test_extensions_command_shows_the_map(run_cli):
+    extensions = {e["name"]: e for e in run_cli("extensions", "--json").json()}
+    assert extensions["preset-map-example"]["provides"] == {
+        "preset_maps": ["zamcomp-to-calf-compressor"]}

@@ -17,6 +17,8 @@ from ..registry import (
     collect_commands,
     collect_exporters,
     collect_formats,
+    collect_preset_containers,
+    collect_preset_maps,
     collect_rule_sets,
     collect_storages,
 )
@@ -37,6 +39,8 @@ def describe_extensions(pm: ExtensionManager) -> list[ExtensionInfo]:
         "exporters": collect_exporters,
         "commands": collect_commands,
         "rule_sets": collect_rule_sets,
+        "preset_containers": collect_preset_containers,
+        "preset_maps": collect_preset_maps,
     }
     provides: dict[str, dict[str, list[str]]] = {}
     for kind, collect in collectors.items():
