@@ -71,15 +71,24 @@ def fingerprint(path: Path) -> str | None:
         return f"f:{info.st_size}:{info.st_mtime_ns}"
     digest = hashlib.sha1()
     count = 0
-    for folder, dirs, files in os.walk(path):
-        dirs.sort()
-        for name in sorted(files):
+    # scandir hands back each entry's stat from the directory read: no path joins per file.
+    pending = [(str(path), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
             try:
-                entry = os.stat(os.path.join(folder, name))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                stamp = entry.stat()
             except OSError:
                 continue
-            relative = os.path.relpath(os.path.join(folder, name), path)
-            digest.update(f"{relative}\0{entry.st_size}\0{entry.st_mtime_ns}\n".encode())
+            digest.update(f"{prefix}{entry.name}\0{stamp.st_size}\0{stamp.st_mtime_ns}\n"
+                          .encode())
             count += 1
     return f"d:{count}:{digest.hexdigest()[:20]}"
 
