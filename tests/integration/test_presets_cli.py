@@ -177,3 +177,57 @@ def test_presets_are_tagged_collected_backed_up_and_shared(run_cli, pluginary_en
     damaged.write_bytes(shared.read_bytes()[:-200])
     done = run_cli("--db", str(third), "preset", "import", str(damaged))
     assert done.exit_code == 14 and "damaged.zip" in done.stderr
+
+
+def test_extracting_a_folder_above_the_bundles_marks_nothing_missing(run_cli, pluginary_env,
+                                                                    tmp_path, home):
+    import shutil
+
+    root = tmp_path / "mine" / "lv2"
+    root.mkdir(parents=True)
+    shutil.copytree("/usr/lib/lv2/ZamComp.lv2", root / "ZamComp.lv2")
+    added = extract(run_cli, str(root))["lv2-preset"]["changes"]["added"]
+    assert added >= 2
+    # The parent holds the bundles one level deeper than discovery looks: nothing is gone.
+    done = run_cli("preset", "extract", str(tmp_path / "mine"), "--json")
+    assert done.exit_code == 0, done.stderr
+    assert run_cli("preset", "list", "--missing", "--json").json() == run_cli(
+        "preset", "list", "--json").json()
+    assert not any(p.get("missing") for p in run_cli("preset", "list", "--missing",
+                                                     "--json").json())
+    # Removing the bundle is what makes its presets missing (kept, not deleted).
+    shutil.rmtree(root / "ZamComp.lv2")
+    gone = extract(run_cli, str(root))["lv2-preset"]
+    assert gone["gone"] == 1 and gone["changes"]["missing"] == added
+    assert len(run_cli("preset", "list", "--missing", "--json").json()) == added
+
+
+def test_two_catalogues_backed_up_into_one_folder_both_stay_restorable(run_cli, tmp_path,
+                                                                       home):
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert run_cli("--db", str(first), "preset", "extract",
+                   "/usr/lib/lv2/ZamComp.lv2").exit_code == 0
+    assert run_cli("--db", str(second), "preset", "extract",
+                   "/usr/lib/lv2/ZamGate.lv2").exit_code == 0
+    folder = tmp_path / "backup"
+    for db in (first, second):
+        done = run_cli("--db", str(db), "preset", "backup", str(folder))
+        assert done.exit_code == 0, done.stderr
+    fresh = tmp_path / "fresh.db"
+    done = run_cli("--db", str(fresh), "preset", "restore", "--backup", str(folder), "--json")
+    assert done.exit_code == 0, done.stderr
+    restored = {p["key"] for p in run_cli("--db", str(fresh), "preset", "list",
+                                          "--json").json()}
+    both = {p["key"] for db in (first, second)
+            for p in run_cli("--db", str(db), "preset", "list", "--json").json()}
+    assert restored == both and len(both) > 2
+    # A same-size object with a flipped bit is rewritten by the next backup, not trusted.
+    victim = next(p for p in (folder / "objects").rglob("*") if p.is_file())
+    data = bytearray(victim.read_bytes())
+    data[0] ^= 1
+    victim.write_bytes(bytes(data))
+    assert run_cli("preset", "backup", str(folder), "--verify").exit_code == 1
+    assert run_cli("--db", str(first), "preset", "backup", str(folder)).exit_code in (0, 1)
+    repaired = run_cli("--db", str(second), "preset", "backup", str(folder))
+    assert repaired.exit_code == 0, repaired.stderr
+    assert run_cli("preset", "backup", str(folder), "--verify").exit_code == 0

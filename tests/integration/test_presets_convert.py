@@ -180,3 +180,29 @@ def _vst3_uid(db: Path) -> str:
     finally:
         catalogue.close()
     return record.uid
+
+
+def test_a_user_preset_bundle_read_alone_converts_by_parameter_name(run_cli, real_catalogue,
+                                                                    tmp_path, monkeypatch):
+    from pluginary_lv2.preset_alone import write_bundle
+
+    key = capture(run_cli, ZAMCOMP_LV2, "Mine", SETTINGS)
+    shown = run_cli("preset", "show", key, "--json").json()
+    payload = tmp_path / "mine.ttl"
+    assert run_cli("preset", "restore", key, shown["preset"]["sha256"][:12], "--to",
+                   str(payload)).exit_code == 0
+    home = tmp_path / "home"
+    (home / ".lv2").mkdir(parents=True)
+    write_bundle(payload.read_bytes(), home / ".lv2")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("LV2_PATH", raising=False)
+    # Only the user's bundle is read (ZamComp's own bundle is not): ports named by symbol.
+    done = run_cli("preset", "extract", str(home / ".lv2"), "--json")
+    assert done.exit_code == 0, done.stderr
+    (mine,) = [p for p in run_cli("preset", "list", "--json").json()
+               if p.get("source", "").startswith(str(home))]
+    converted = run_cli("preset", "convert", mine["key"], "--to", "vst3", "--json")
+    assert converted.exit_code == 0, converted.stderr
+    report = converted.json()["report"]
+    assert report.get("unmatched", []) == []
+    assert not set(report.get("untouched", [])) & set(SETTINGS)

@@ -71,10 +71,18 @@ def test_fxp_is_extracted_and_rewrapped_into_a_vst3_preset_and_back(run_cli, rea
     (preset,) = [p for p in run_cli("preset", "list", "--json").json()
                  if p["container"] == "fxp"]
     assert preset["plugin"].startswith("vst2:")
+    # Not the VST2 plugin's own VST3: refused, not called exact.
     hit = run_cli("search", "name:ZamComp", "format:vst3", "--json").json()[0]["record"]
+    done = run_cli("preset", "convert", preset["key"], "--to", "vstpreset", "--plugin",
+                   f"vst3:{hit['uid']}")
+    assert done.exit_code == 15 and "not the VST3 version" in done.stderr
+    # Its VST3 version (not installed here: a re-wrap loads nothing) has the VST2-compatible
+    # class id: 'VST', the VST2 id, the name's first nine characters in lower case.
+    fx_id = fxp.read_bytes()[16:20].hex().upper()
+    class_id = "565354" + fx_id + b"mda dx10\0".hex().upper()
     wrapped = tmp_path / "wrapped.vstpreset"
     done = run_cli("preset", "convert", preset["key"], "--to", "vstpreset", "--plugin",
-                   f"vst3:{hit['uid']}", "--out", str(wrapped), "--json")
+                   f"vst3:{class_id}", "--out", str(wrapped), "--json")
     assert done.exit_code == 0, done.stderr
     assert done.json()["report"]["exact"] is True
     assert wrapped.read_bytes()[:4] == b"VST3"
@@ -83,3 +91,12 @@ def test_fxp_is_extracted_and_rewrapped_into_a_vst3_preset_and_back(run_cli, rea
                    str(back), "--json")
     assert done.exit_code == 0, done.stderr
     assert sha256(back.read_bytes()) == sha256(fxp.read_bytes())
+
+
+def test_a_clap_plugin_without_state_cannot_be_captured_and_says_so(run_cli, real_catalogue):
+    hit = run_cli("search", "name:ZamDelay", "format:clap", "--json").json()[0]["record"]
+    done = run_cli("preset", "capture", f"clap:{hit['uid']}", "--name", "Echo")
+    assert done.exit_code == 15, done.stderr
+    assert "cannot be captured as clap-state" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert run_cli("preset", "list", "--json").json() == []

@@ -176,7 +176,8 @@ def tag_list(ctx: typer.Context, tag: Annotated[str | None, typer.Argument(
 # -- collections -----------------------------------------------------------------------------
 
 
-def _collection(s: Session, name: str) -> Collection:
+def collection_named(s: Session, name: str) -> Collection:
+    """The collection called ``name`` (case-insensitively); NotFoundError otherwise."""
     wanted = collection_name(name).casefold()
     for c in s.catalogue().organisation().collections:
         if c.name.casefold() == wanted:
@@ -210,7 +211,7 @@ def collection_add(ctx: typer.Context, name: Annotated[str, typer.Argument()],
                    target: Targets, yes: YesFlag = False) -> None:
     """Add plugins at the end of a collection (those already in it stay where they are)."""
     s = session(ctx)
-    collection = _smartless(_collection(s, name))
+    collection = _smartless(collection_named(s, name))
     keys = targets(s, target, yes=yes, doing=f"add to '{collection.name}'", products=False)
     new = [k for k in dict.fromkeys(keys) if k not in collection.members]
     s.catalogue().put_collection(msgspec.structs.replace(
@@ -224,7 +225,7 @@ def collection_rm(ctx: typer.Context, name: Annotated[str, typer.Argument()],
                   target: Targets, yes: YesFlag = False) -> None:
     """Remove plugins from a collection."""
     s = session(ctx)
-    collection = _smartless(_collection(s, name))
+    collection = _smartless(collection_named(s, name))
     gone = set(targets(s, target, yes=yes, doing=f"remove from '{collection.name}'",
                        products=False))
     kept = tuple(m for m in collection.members if m not in gone)
@@ -246,7 +247,7 @@ def collection_show(ctx: typer.Context, name: Annotated[str, typer.Argument()],
                     json: JsonFlag = False) -> None:
     """The plugins of a collection, in its order (a smart one evaluated now)."""
     s = session(ctx)
-    collection = _collection(s, name)
+    collection = collection_named(s, name)
     result = find(s.pm, s.catalogue(), f'collection:"{collection.name}"', sort=Sort.NAME,
                   limit=None, hidden=True, parameters=wants_json(ctx, json))
     records = {h.record.key: h.record for h in result.hits}
@@ -290,7 +291,7 @@ def collection_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 def collection_delete(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
     """Delete a collection (and those nested in it); the plugins stay in the catalogue."""
     s = session(ctx)
-    collection = _collection(s, name)
+    collection = collection_named(s, name)
     gone = s.catalogue().delete_collection(collection.name)
     sys.stdout.write(f"deleted '{collection.name}'" + (f" and {gone - 1} nested" if gone > 1
                                                        else "") + "\n")
@@ -301,7 +302,7 @@ def collection_rename(ctx: typer.Context, old: Annotated[str, typer.Argument()],
                       new: Annotated[str, typer.Argument()]) -> None:
     """Rename a collection; the ones nested in it follow."""
     s = session(ctx)
-    collection = _collection(s, old)
+    collection = collection_named(s, old)
     s.catalogue().rename_collection(collection.name, collection_name(new))
     sys.stdout.write(f"renamed '{collection.name}' to '{collection_name(new)}'\n")
 

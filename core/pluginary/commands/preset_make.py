@@ -13,9 +13,9 @@ from ..cli import Session
 from ..errors import NotFoundError, UsageError
 from ..models import PluginRecord
 from ..output import emit_json, emit_table
-from ..presets.convert import containers, convert, native_container
+from ..presets.convert import containers, convert, exact_record, native_container
 from ..presets.model import ParamValue, Preset, PresetInfo
-from ..presets.runner import DEFAULT_TIMEOUT, run_worker
+from ..presets.runner import DEFAULT_TIMEOUT, run_worker, supported
 from ..presets.store import PresetStore
 from ..presets.worker import Request
 from ..query.tree import Sort
@@ -83,7 +83,8 @@ def preset_capture(
     if response.unmatched:
         raise UsageError(f"{record.name} has no parameter {', '.join(response.unmatched)}",
                          hint=f"its parameters: pluginary show {record.key}")
-    data = writer.wrap(record, name, response.state, response.parameters)
+    with supported(f"{record.name} ({record.key}) cannot be captured as {writer.name}"):
+        data = writer.wrap(record, name, response.state, response.parameters)
     preset = Preset(identity=f"capture:{record.key}/{name}", plugin=record.key, name=name,
                     container=writer.name, data=data, parameters=response.parameters,
                     meta={"captured-with": "state" if response.state else "parameters"})
@@ -128,7 +129,11 @@ def preset_convert(
     changes = store.put([made], note=f"convert (tier {report.tier}) from {info.key}")
     if out is not None:
         try:
-            out.write_bytes(made.data)
+            with out.open("xb") as file:  # never replaces a file that appeared meanwhile
+                file.write(made.data)
+        except FileExistsError:
+            raise UsageError(f"{out} already exists; convert never overwrites a file",
+                             hint="choose a new file name") from None
         except OSError as exc:
             raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
     key = changes.keys[0] if changes.keys else ""
@@ -176,12 +181,13 @@ def snapshot_of(s: Session, store: PresetStore, info: PresetInfo,
     stored = store.snapshot(sha)
     if stored is not None:
         return stored
-    record = s.catalogue().get(info.plugin) if info.plugin else None
+    record = exact_record(s.catalogue(), info.plugin)
     container = containers(s.pm).get(info.container)
     data = store.payload(sha)
     if record is None or container is None or data is None:
         return None
-    unwrapped = container.unwrap(data)
+    with supported(f"preset {info.key} cannot be loaded to compare it"):
+        unwrapped = container.unwrap(data)
     response = run_worker(Request(record=record, state=unwrapped.state,
                                   parameters=unwrapped.parameters, by_key_only=True))
     store.set_snapshot(sha, response.parameters)

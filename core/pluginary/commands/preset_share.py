@@ -45,10 +45,16 @@ def preset_backup(
     report = backup(store_of(session(ctx)), destination)
     if wants_json(ctx, json):
         emit_json(report)
-        return
-    sys.stdout.write(f"backed up to {destination}: {report.written} payloads written "
-                     f"({report.bytes_written} bytes), {report.skipped} already there, "
-                     f"{report.verified} verified\n")
+    else:
+        sys.stdout.write(f"backed up to {destination}: {report.written} payloads written "
+                         f"({report.bytes_written} bytes), {report.skipped} already there "
+                         f"and intact, {report.verified} verified\n")
+    if report.missing:
+        # Neither intact in the backup nor in the catalogue: those versions cannot be restored.
+        for sha in report.missing:
+            sys.stderr.write(f"problem: payload {sha} is missing from the backup and from the "
+                             "catalogue\n")
+        raise typer.Exit(1)
 
 
 @preset_app.command("export")

@@ -13,8 +13,10 @@ import typer
 from .. import hookimpl
 from ..cli import Session
 from ..errors import ExtensionError, NotFoundError, UsageError
+from ..exportfiles import write_bytes
 from ..output import emit_fields, emit_json, emit_table
 from ..presets.container import PresetFormatError
+from ..presets.convert import containers, exact_record
 from ..presets.extract import ExtractReport, extract
 from ..presets.model import PRESET_PREFIX, PresetInfo, PresetVersion, sha256
 from ..presets.store import PresetStore
@@ -85,6 +87,11 @@ def preset_extract(
     for path in paths or ():
         if not path.exists():
             raise NotFoundError(f"no file or folder {path}")
+    known = containers(s.pm)
+    unknown = sorted(set(container or ()) - set(known))
+    if unknown:
+        raise UsageError(f"no preset container named {', '.join(unknown)}",
+                         hint=f"installed: {', '.join(sorted(known))}")
     resolved = [p.resolve() for p in paths] if paths else None
 
     def progress(name: str, done: int, total: int) -> None:
@@ -108,8 +115,10 @@ def preset_extract(
 def _check_named(paths: list[Path], report: ExtractReport) -> None:
     """Files the user named must be read: one no container takes, or one that cannot be
     parsed, is an error (after the others were stored)."""
-    if not any(part.sources for part in report.containers):
-        raise UsageError(f"no preset container reads {paths[0]}",
+    files = [p for p in paths if not p.is_dir()]
+    if files and not any(part.sources for part in report.containers):
+        # A folder without presets is an answer (0 found); a file nobody reads is a mistake.
+        raise UsageError(f"no preset container reads {files[0]}",
                          hint="see pluginary preset containers for the file types read")
     errors = [line for part in report.containers for line in part.errors]
     if errors:
@@ -158,12 +167,9 @@ def preset_list(
     found = store_of(s).find(plugin=key, text=text, tag=tag, container=container,
                              missing=missing)
     if collection:
-        named = {c.name.casefold(): c for c in s.catalogue().organisation().collections}
-        chosen = named.get(collection.strip().casefold())
-        if chosen is None:
-            raise NotFoundError(f"no collection '{collection}'",
-                                hint="see pluginary collection list")
-        members = set(chosen.members)
+        from .organise import collection_named
+
+        members = set(collection_named(s, collection).members)
         found = [p for p in found if PRESET_PREFIX + p.key in members]
     if wants_json(ctx, json):
         emit_json(found)
@@ -185,7 +191,7 @@ def preset_show(ctx: typer.Context, preset: Annotated[str, typer.Argument(help="
     if wants_json(ctx, json):
         emit_json({"preset": info, "parameters": snapshot})
         return
-    record = s.catalogue().get(info.plugin)
+    record = exact_record(s.catalogue(), info.plugin)
     emit_fields([("ID", info.key), ("Name", info.name),
                  ("Plugin", f"{info.plugin} ({record.name})" if record else info.plugin),
                  ("Container", info.container), ("Bank", info.bank), ("Author", info.author),
@@ -220,24 +226,31 @@ def preset_history(ctx: typer.Context,
 
 
 def write_preset_file(store: PresetStore, info: PresetInfo, data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path``, refusing to replace a file whose bytes are not a stored
-    version of this preset (it would be lost)."""
+    """Write ``data`` to ``path`` (through a symlink to its target, keeping the file's mode,
+    atomically), refusing to replace a file whose bytes are not a stored version of this
+    preset: they would be lost."""
     if path.is_dir():
         raise UsageError(f"{path} is a folder (an LV2 bundle?); the preset cannot be written "
                          "back into it", hint="write it to a file with --to FILE")
-    if path.exists():
-        known = {v.sha256 for v in store.history(info.key)}
-        if sha256(path.read_bytes()) not in known:
-            raise UsageError(f"{path} holds bytes that are not a stored version of this preset; "
-                             "it is left as it is",
-                             hint="run pluginary preset extract first, so they are kept")
-    temporary = path.with_name(path.name + ".pluginary-tmp")
+    target = path.resolve() if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        current = target.read_bytes() if target.exists() else None
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+        raise UsageError(f"cannot read {path}: {exc.strerror}; nothing was written",
+                         hint="check the file's permissions") from exc
+    if current is not None and sha256(current) not in {v.sha256 for v in
+                                                       store.history(info.key)}:
+        raise UsageError(f"{path} holds bytes that are not a stored version of this preset "
+                         "(edited since the last extract, or a file its container rewrites); "
+                         "it is left as it is",
+                         hint="run pluginary preset extract to keep them, or write the "
+                              "restored version elsewhere with --to FILE")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {target.parent}: {exc.strerror}") from exc
+    # Every earlier version is in the catalogue: no .bak beside the preset is needed.
+    write_bytes(target, data, keep=0)
 
 
 @preset_app.command("restore")

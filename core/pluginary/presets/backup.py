@@ -7,8 +7,11 @@ A backup is a folder::
     DEST/presets.json            every preset with its history and the snapshots: the
                                  :class:`~.model.PresetDump`, as msgspec JSON
 
-It is incremental by hash: an object already in ``DEST`` with its name and size is not written
-again. Every file is written to a temporary name, flushed to disk and renamed, so an interrupted
+It is incremental by hash: an object already in ``DEST`` with its name, size and hash is not
+written again (one whose bytes no longer hash to its name is rewritten from the catalogue). A
+``presets.json`` already there is merged, not replaced: several catalogues, or one over time, can
+back up into one folder and every preset any of them stored stays restorable. Every file is
+written to a temporary name, flushed to disk and renamed, so an interrupted
 backup leaves the previous ``presets.json`` and whole objects only; ``presets.json`` is written
 last, so it never names an object that was not written first. Each object written is read back
 and hashed again.
@@ -31,7 +34,7 @@ import msgspec
 
 from ..errors import DiskFullError, PluginaryError, UsageError
 from .container import PresetFormatError
-from .model import PresetChanges, PresetDump, sha256
+from .model import PresetChanges, PresetDump, StoredPreset, sha256
 from .store import PresetStore
 
 #: The file holding the presets and their histories, beside ``objects``.
@@ -147,18 +150,23 @@ def backup(store: PresetStore, destination: Path) -> BackupReport:
         raise UsageError(f"{destination} is a file, not a folder",
                          hint="give a folder for the backup (it is created when needed)")
     dump = store.dump()
+    if (destination / PRESETS_FILE).exists():
+        # Another catalogue (or an older state of this one) may have backed up here: what its
+        # index names is kept, so no earlier backup becomes unreachable.
+        dump = merge_dumps(load_dump(destination), dump)
     report = BackupReport(destination=str(destination), presets=len(dump.presets))
     touched: set[Path] = set()
+    lost: list[str] = []
     try:
         for sha, size in _referenced(dump).items():
             target = object_path(destination, sha)
-            with contextlib.suppress(OSError):
-                if target.stat().st_size == size:
-                    report.skipped += 1
-                    continue
+            if _intact(target, sha, size):
+                report.skipped += 1
+                continue
             data = store.payload(sha)
             if data is None:
-                continue  # lost from the catalogue too; reported as missing below
+                lost.append(sha)  # neither here intact nor in the catalogue
+                continue
             _write_atomic(target, data)
             touched.add(target.parent)
             report.written += 1
@@ -175,9 +183,37 @@ def backup(store: PresetStore, destination: Path) -> BackupReport:
         _fsync_folder(destination)
     except OSError as exc:
         raise _write_error(destination, exc) from exc
-    report.missing = [sha for sha in _referenced(dump)
-                      if not object_path(destination, sha).is_file()]
+    report.missing = lost
     return report
+
+
+def _intact(target: Path, sha: str, size: int) -> bool:
+    """Whether the object is there with its size and hash (a same-size object with a flipped
+    bit is rewritten from the catalogue, not trusted)."""
+    try:
+        return target.stat().st_size == size and _hash_file(target)[0] == sha
+    except OSError:
+        return False
+
+
+def merge_dumps(old: PresetDump, new: PresetDump) -> PresetDump:
+    """The index of a backup folder after backing up ``new`` into it: every preset of both,
+    ``new``'s metadata where both have one, and the union of their histories in time order."""
+    merged: dict[str, StoredPreset] = {p.info.identity: p for p in old.presets}
+    for preset in new.presets:
+        before = merged.get(preset.info.identity)
+        if before is None:
+            merged[preset.info.identity] = preset
+            continue
+        seen = {(v.sha256, v.recorded_at) for v in preset.history}
+        history = [*preset.history, *(v for v in before.history
+                                      if (v.sha256, v.recorded_at) not in seen)]
+        history.sort(key=lambda v: v.recorded_at)
+        merged[preset.info.identity] = StoredPreset(
+            info=msgspec.structs.replace(preset.info, versions=len(history)),
+            history=tuple(history))
+    return PresetDump(presets=tuple(merged.values()),
+                      snapshots={**old.snapshots, **new.snapshots})
 
 
 def load_dump(source: Path) -> PresetDump:

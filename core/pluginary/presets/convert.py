@@ -23,8 +23,8 @@ from ..registry import collect_preset_containers, collect_preset_maps
 from .container import PresetContainer
 from .maps import PresetMap, apply_map
 from .model import ParamValue, Preset, PresetInfo
-from .replay import by_name, fold
-from .runner import DEFAULT_TIMEOUT, run_worker
+from .replay import by_name, fold, named
+from .runner import DEFAULT_TIMEOUT, run_worker, supported
 from .store import PresetStore
 from .worker import Request
 
@@ -75,6 +75,14 @@ def convert(pm: pluggy.PluginManager, catalogue: Catalogue, store: PresetStore,
             timeout: float = DEFAULT_TIMEOUT) -> tuple[Preset, ConvertReport]:
     """``info`` converted to ``target``: a container name (tier 1), or a plugin key or format
     name (tier 2 within the product, tier 3 through a mapping table)."""
+    with supported(f"preset {info.key} cannot be converted to {target}"):
+        return _convert(pm, catalogue, store, info, target, plugin=plugin,
+                        container=container, timeout=timeout)
+
+
+def _convert(pm: pluggy.PluginManager, catalogue: Catalogue, store: PresetStore,
+             info: PresetInfo, target: str, *, plugin: str | None,
+             container: str | None, timeout: float) -> tuple[Preset, ConvertReport]:
     found = containers(pm)
     source_container = found.get(info.container)
     if source_container is None:
@@ -133,8 +141,15 @@ def convert(pm: pluggy.PluginManager, catalogue: Catalogue, store: PresetStore,
 def _rewrap(catalogue: Catalogue, info: PresetInfo, data: bytes,
             source_container: PresetContainer, target: str,
             plugin: str | None) -> tuple[Preset, ConvertReport]:
-    record = _record(catalogue, plugin or info.plugin,
-                     "the plugin to re-wrap for (name it with --plugin)")
+    key = plugin or info.plugin
+    found = catalogue.get(key) if plugin else exact_record(catalogue, key)
+    # Re-wrapping loads nothing: a plugin that is not installed here can be named by its ID.
+    shaped = key.partition(":")
+    record = found or (PluginRecord(format=shaped[0], uid=shaped[2], name=shaped[2])
+                       if shaped[1] and shaped[0] and shaped[2] else None)
+    if record is None:
+        raise NotFoundError(f"the plugin to re-wrap for ({key or 'unknown'}) is not in the "
+                            "catalogue", hint="name it with --plugin FORMAT:UID")
     payload = source_container.rewrap(data, target, record)
     if payload is None:
         raise UsageError(f"'{info.container}' cannot be re-wrapped as '{target}' exactly",
@@ -147,8 +162,15 @@ def _rewrap(catalogue: Catalogue, info: PresetInfo, data: bytes,
                                  container=target, exact=True)
 
 
-def _record(catalogue: Catalogue, key: str, what: str) -> PluginRecord:
+def exact_record(catalogue: Catalogue, key: str) -> PluginRecord | None:
+    """The plugin whose key is exactly ``key`` (``Catalogue.get`` also takes a prefix, which
+    for a stored preset's plugin could load another plugin: ZamCompX2 for ZamComp)."""
     record = catalogue.get(key) if key else None
+    return record if record is not None and record.key.casefold() == key.casefold() else None
+
+
+def _record(catalogue: Catalogue, key: str, what: str, *, exact: bool = True) -> PluginRecord:
+    record = exact_record(catalogue, key) if exact else (catalogue.get(key) if key else None)
     if record is None:
         raise NotFoundError(f"{what} ({key or 'unknown'}) is not in the catalogue",
                             hint="scan it first with pluginary scan")
@@ -158,7 +180,7 @@ def _record(catalogue: Catalogue, key: str, what: str) -> PluginRecord:
 def _target(catalogue: Catalogue, source: PluginRecord, target: str) -> PluginRecord:
     """A plugin key, or a format name meaning the product's plugin in that format."""
     if ":" in target:
-        return _record(catalogue, target, "the target plugin")
+        return _record(catalogue, target, "the target plugin", exact=False)
     for product in catalogue.products(member=source.key):
         for member in product.members:
             if member.split(":", 1)[0] == target and member != source.key:
@@ -188,7 +210,7 @@ def _snapshot(store: PresetStore, info: PresetInfo, data: bytes,
     has_state = bool(unwrapped.state)
     stored = store.snapshot(info.sha256)
     if stored is not None and all(not v.normalised for v in stored):
-        return stored, has_state
+        return named(stored, record), has_state
     response = run_worker(Request(record=record, state=unwrapped.state,
                                   parameters=unwrapped.parameters, by_key_only=True),
                           timeout=timeout)

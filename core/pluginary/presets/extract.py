@@ -135,7 +135,7 @@ def _sources(container: PresetContainer, paths: Sequence[Path] | None) -> tuple[
         if path.is_dir():
             roots.append(path)
             sources.extend(container.discover([path]))
-        elif path.name.endswith(container.suffix):
+        elif path.name.casefold().endswith(container.suffix.casefold()):
             sources.append(path)
     return sources, roots
 
@@ -157,8 +157,11 @@ def _extract_one(container: PresetContainer, store: PresetStore, part: Container
         old = known.get(key)
         if old is None or old.fingerprint != stamp:
             changed.append(source)
-    # Gone: remembered sources under the roots looked at that are no longer found.
-    gone = [path for path in known if path not in prints and _under(path, roots, paths)]
+    # Gone: remembered sources under the roots looked at that no longer exist. One that exists
+    # but was not discovered (a folder named above an LV2 root, whose bundles discover does
+    # not reach) is left as it is: only its disappearance makes its presets missing.
+    gone = [path for path in known if path not in prints and _under(path, roots, paths)
+            and fingerprint(Path(path)) is None]
     part.gone = len(gone)
     if not changed and gone:
         part.changes.add(store.record_sources(container.name, [], gone))

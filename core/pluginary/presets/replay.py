@@ -142,3 +142,12 @@ def by_name(values: Iterable[ParamValue]) -> Mapping[str, ParamValue]:
         table.setdefault(value.name.casefold(), value)
         table.setdefault(fold(value.name), value)
     return table
+
+
+def named(values: Sequence[ParamValue], record: PluginRecord) -> tuple[ParamValue, ...]:
+    """``values`` with the plugin's parameter names where a value carries only its key (an LV2
+    preset read without its plugin's bundle names ports by symbol): names are what a snapshot
+    is matched by in another format."""
+    names = {p.id: p.name for p in record.parameters if p.name}
+    return tuple(msgspec.structs.replace(v, name=names[v.key])
+                 if (not v.name or v.name == v.key) and v.key in names else v for v in values)

@@ -3,15 +3,17 @@ own process group, killed with its children when it outlives its time."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import msgspec
 
 from ..errors import PluginaryError
+from ..validation.host import NotSupported
+from ..validation.run import kill_group
 from .worker import Request, Response
 
 #: Seconds a worker may take: a plugin load can be slow (ZamVerb's VST3 takes minutes of CPU).
@@ -26,6 +28,18 @@ class PresetWorkerError(PluginaryError):
                     "with pluginary validate")
 
 
+@contextmanager
+def supported(what: str) -> Iterator[None]:
+    """Report a container or host that cannot do what was asked (``NotSupported``: a CLAP
+    plugin without ``clap.state``, a VST2 program to host) as :class:`PresetWorkerError`
+    naming ``what``, not as an internal error."""
+    try:
+        yield
+    except NotSupported as exc:
+        raise PresetWorkerError(f"{what}: {exc}",
+                                hint="see docs/presets.md for what each format can do") from None
+
+
 def run_worker(request: Request, *, timeout: float = DEFAULT_TIMEOUT) -> Response:
     """The worker's response to ``request``; :class:`PresetWorkerError` naming the plugin
     when it crashed, hung, or could not host the plugin."""
@@ -36,12 +50,12 @@ def run_worker(request: Request, *, timeout: float = DEFAULT_TIMEOUT) -> Respons
     try:
         out, err = process.communicate(msgspec.json.encode(request), timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process.pid)
+        kill_group(process.pid)
         process.communicate()
         raise PresetWorkerError(f"{key} did not finish within {timeout:g} s",
                                 hint="give it more time with --timeout") from None
     finally:
-        _kill_group(process.pid)  # what the plugin started dies with it
+        kill_group(process.pid)  # what the plugin started dies with it
     code = process.returncode
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else code
@@ -59,11 +73,3 @@ def run_worker(request: Request, *, timeout: float = DEFAULT_TIMEOUT) -> Respons
     if response.error:
         raise PresetWorkerError(f"{key} refused: {response.error}")
     return response
-
-
-def _kill_group(pid: int) -> None:
-    killpg = getattr(os, "killpg", None)  # POSIX; on Windows the worker has no group
-    if killpg is None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        killpg(pid, signal.SIGKILL)

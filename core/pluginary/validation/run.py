@@ -172,7 +172,7 @@ class Validator:
         """Stop the server and the plugin it is running, if any (the child leads a process
         group of its own, out of the server's)."""
         if self.child:
-            _kill_group(self.child)
+            kill_group(self.child)
         if self.server is not None:
             self.server.kill()
             self.server = None
@@ -233,13 +233,13 @@ class Validator:
                                           f"({NAMES[progress.current]}) took over "
                                           f"{budgets[progress.current]:g} s")
                 if served and progress.pid and not progress.killed:
-                    _kill_group(progress.pid)
+                    kill_group(progress.pid)
                     progress.killed = True
                     deadline = time.monotonic() + 30.0  # for the server to report the exit
                     continue
                 # Not a server's child, or one that the server did not see end: the lot goes.
                 if progress.pid:
-                    _kill_group(progress.pid)
+                    kill_group(progress.pid)
                 process.kill()
                 if served:
                     self.server = None
@@ -256,7 +256,8 @@ class Validator:
                 return ("timeout", timed_out, 0) if timed_out else ("", "", event.code)
 
 
-def _kill_group(pid: int) -> None:
+def kill_group(pid: int) -> None:
+    """Kill the process ``pid`` and its process group (what a plugin started dies with it)."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):  # not yet its own group leader

@@ -23,8 +23,16 @@ MDAX_BANK = DATA / "MDAx.fxb"  # FxBk: 64 FxCk programs
 OXFM_BANK = DATA / "OXFM.fxb"  # FBCh: one opaque chunk
 
 FXP, FXB, VSTPRESET = FxContainer("fxp"), FxContainer("fxb"), VstPresetContainer()
-#: The plugin's VST3 version, as the catalogue keys it (any VST3 class id will do here).
+#: A VST3 plugin, for the directions that read the class id from the .vstpreset itself.
 VST3 = PluginRecord(format="vst3", uid="565354584D4441786D646120646D6141", name="mda DX10")
+
+
+def vst3_of(data: bytes, name: str = "mda dx10") -> PluginRecord:
+    """The VST3 version of the VST2 plugin that wrote ``data``: 'VST', the VST2 id, then the
+    first nine characters of the name in lower case, as VST2-compatible VST3 ids are made."""
+    fx_id = parse_fx(data).fx_id
+    tail = name.lower().encode()[:9].ljust(9, b"\0").hex().upper()
+    return PluginRecord(format="vst3", uid=f"565354{fx_id:08X}{tail}", name=name)
 VSTW_HEADER = b"VstW" + struct.pack(">IIi", 8, 1, 0)
 
 
@@ -100,10 +108,10 @@ def test_wrap_is_not_supported() -> None:
 @pytest.mark.parametrize("path", [HARP, PIANO])
 def test_fxp_to_vstpreset_and_back_is_byte_exact(path: Path) -> None:
     data = path.read_bytes()
-    wrapped = FXP.rewrap(data, "vstpreset", VST3)
+    wrapped = FXP.rewrap(data, "vstpreset", vst3_of(data))
     assert wrapped is not None
     parsed = parse_vstpreset(wrapped)
-    assert parsed.class_id == VST3.uid and [c.id for c in parsed.chunks] == [b"Comp"]
+    assert parsed.class_id == vst3_of(data).uid and [c.id for c in parsed.chunks] == [b"Comp"]
     comp = parsed.chunks[0].data
     # vst2persistence.cpp writeVst2State: the 'VstW' header, then a version-2 FxBk bank of
     # one program (current 0, 124 zero bytes) holding the program's own bytes.
@@ -122,7 +130,7 @@ def test_fxp_to_vstpreset_and_back_is_byte_exact(path: Path) -> None:
 @pytest.mark.parametrize("path", [MDAX_BANK, OXFM_BANK])
 def test_fxb_to_vstpreset_and_back_is_byte_exact(path: Path) -> None:
     data = path.read_bytes()
-    wrapped = FXB.rewrap(data, "vstpreset", VST3)
+    wrapped = FXB.rewrap(data, "vstpreset", vst3_of(data))
     assert wrapped is not None
     comp = parse_vstpreset(wrapped).chunk(b"Comp")
     assert comp is not None and comp.data == VSTW_HEADER + data
@@ -134,13 +142,14 @@ def test_fxb_to_vstpreset_and_back_is_byte_exact(path: Path) -> None:
 
 def test_vstpreset_of_a_bank_gives_its_current_program() -> None:
     data = MDAX_BANK.read_bytes()
-    wrapped = FXB.rewrap(data, "vstpreset", VST3)
+    wrapped = FXB.rewrap(data, "vstpreset", vst3_of(data))
     assert wrapped is not None
     program = VSTPRESET.rewrap(wrapped, "fxp", VST3)
     first = parse_fx(data).programs[0]  # type: ignore[union-attr]
     assert program == data[first.offset:first.end] and program[28:41] == b"5th Sweep Pad"
     # A chunk bank is the plugin's whole-bank chunk: no exact program can be made of it.
-    assert VSTPRESET.rewrap(FXB.rewrap(OXFM_BANK.read_bytes(), "vstpreset", VST3) or b"",
+    assert VSTPRESET.rewrap(FXB.rewrap(OXFM_BANK.read_bytes(), "vstpreset",
+                                       vst3_of(OXFM_BANK.read_bytes())) or b"",
                             "fxp", VST3) is None
 
 
@@ -212,7 +221,7 @@ def test_negative_parameter_count(tmp_path: Path) -> None:
 
 
 def test_a_broken_wrapped_bank_is_an_error() -> None:
-    wrapped = FXB.rewrap(MDAX_BANK.read_bytes(), "vstpreset", VST3)
+    wrapped = FXB.rewrap(MDAX_BANK.read_bytes(), "vstpreset", vst3_of(MDAX_BANK.read_bytes()))
     assert wrapped is not None
     parsed = parse_vstpreset(wrapped)
     from pluginary_vst3.presets.vstpreset_file import build_vstpreset
@@ -220,3 +229,11 @@ def test_a_broken_wrapped_bank_is_an_error() -> None:
     cut = build_vstpreset(VST3.uid, [(b"Comp", parsed.chunks[0].data[:3000])])
     with pytest.raises(PresetFormatError, match="Comp chunk holds VST2 state that cannot be"):
         VSTPRESET.rewrap(cut, "fxb", VST3)
+
+
+def test_a_vst3_that_is_not_the_vst2_plugins_own_is_refused() -> None:
+    # ZamComp's VST3 cannot read mda DX10's bank: calling that wrap exact would be a lie.
+    zamcomp = PluginRecord(format="vst3", uid="2046504473616C63504D435A00000000",
+                           name="ZamComp")
+    with pytest.raises(NotSupported, match="not the VST3 version of the VST2 plugin 'MDAx'"):
+        FXP.rewrap(HARP.read_bytes(), "vstpreset", zamcomp)

@@ -98,7 +98,24 @@ class FxContainer:
                 return bank
         if target != VSTPRESET:
             return None
-        return vp.build_vstpreset(class_id_of(plugin), [(vp.COMPONENT, wrap_bank(bank))])
+        return vp.build_vstpreset(vst2_class_id(plugin, found.fx_id),
+                                  [(vp.COMPONENT, wrap_bank(bank))])
+
+
+def vst2_class_id(plugin: PluginRecord, fx_id: int) -> str:
+    """The class id of ``plugin`` when it is the VST3 version of the VST2 plugin ``fx_id``.
+
+    A VST3 class made from a VST2 plugin (Steinberg's VST2 wrapper, JUCE's VST2-compatible
+    ids) has the id ``'VST'`` (``565354``), the VST2 unique id as 8 hex digits, then the first
+    nine characters of the name in lower case. Only such a class reads a VST2 bank from its
+    state, so another class id is refused instead of calling the wrap exact."""
+    class_id = class_id_of(plugin)
+    prefix = f"565354{fx_id:08X}"
+    if not class_id.startswith(prefix):
+        raise NotSupported(f"{plugin.key} is not the VST3 version of the VST2 plugin "
+                           f"'{fx_id_text(fx_id)}': its class id would start with {prefix} "
+                           "('VST' and the VST2 id)")
+    return class_id
 
 
 def _preset_of_file(path: Path, data: bytes) -> tuple[Preset, ...]:
