@@ -28,6 +28,7 @@ from typing import Any
 
 from pluginary.models import PluginRecord
 from pluginary.presets.container import PresetFormatError, Unwrapped
+from pluginary.presets.files import read_sources
 from pluginary.presets.model import ParamValue, Preset, SourceRead
 from pluginary.scan.walk import find_candidates
 from pluginary.validation.host import NotSupported
@@ -165,7 +166,11 @@ def meta_of(info: Mapping[str, Any], binary: bool) -> dict[str, str]:
 def read_preset(path: Path) -> Preset:
     """One ``.aupreset`` as a :class:`Preset`; :class:`PresetFormatError` or :class:`OSError`
     when it cannot be read."""
-    data = path.read_bytes()
+    return preset_of(path, path.read_bytes())
+
+
+def preset_of(path: Path, data: bytes) -> Preset:
+    """The preset of the ``.aupreset`` bytes ``data`` read from ``path``."""
     info = parse_class_info(data, str(path))
     name = info.get("name")
     return Preset(
@@ -199,16 +204,7 @@ class AuPresetContainer:
 
     def read(self, paths: Sequence[Path]) -> Iterable[SourceRead]:
         """One :class:`SourceRead` per file: its preset, or why it cannot be read."""
-        for path in paths:
-            try:
-                preset = read_preset(Path(path))
-            except OSError as exc:
-                yield SourceRead(path=str(path), error=f"{path}: cannot read the file: "
-                                 f"{exc.strerror or exc}")
-            except PresetFormatError as exc:
-                yield SourceRead(path=str(path), error=exc.message)
-            else:
-                yield SourceRead(path=str(path), presets=(preset,))
+        return read_sources(paths, lambda path, data: (preset_of(path, data),))
 
     def wrap(self, plugin: PluginRecord, name: str, state: bytes | None,
              parameters: Sequence[ParamValue]) -> bytes:

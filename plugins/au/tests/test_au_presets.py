@@ -159,7 +159,7 @@ def test_discover_survives_a_symlink_loop_and_an_unreadable_folder():
     assert result["found"] == [str(good), str(private)]  # once each, the loop not followed twice
     assert result["warnings"] == [f"cannot read {library / 'Locked'}: Permission denied "
                                   "(skipped)"]
-    assert result["errors"] == ["", f"{private}: cannot read the file: Permission denied"]
+    assert result["errors"] == ["", "cannot read it: Permission denied"]
 
 
 def test_a_name_key_absent_or_blank_gives_the_file_stem(tmp_path):
@@ -228,7 +228,7 @@ def test_bad_files_give_one_line_each(tmp_path):
 
 def test_an_unreadable_or_missing_file_is_an_error_line(tmp_path):
     missing = tmp_path / "gone.aupreset"
-    assert error_of(missing) == f"{missing}: cannot read the file: No such file or directory"
+    assert error_of(missing) == "cannot read it: No such file or directory"
     reads = list(CONTAINER.read([missing, NBANDEQ]))
     assert [bool(r.error) for r in reads] == [True, False]  # one bad file stops nothing
 

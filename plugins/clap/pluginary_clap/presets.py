@@ -31,6 +31,7 @@ import msgspec
 
 from pluginary.models import PluginRecord
 from pluginary.presets.container import PresetFormatError, Unwrapped
+from pluginary.presets.files import read_sources
 from pluginary.presets.model import ParamValue, Preset, SourceRead
 from pluginary.scan.walk import find_candidates
 from pluginary.validation.host import NotSupported
@@ -101,7 +102,11 @@ def _u32(data: bytes, offset: int, what: str, where: str) -> tuple[int, int]:
 def read_preset(path: Path) -> Preset:
     """One ``.clap-state`` as a :class:`Preset`; :class:`PresetFormatError` or
     :class:`OSError` when it cannot be read."""
-    data = path.read_bytes()
+    return preset_of(path, path.read_bytes())
+
+
+def preset_of(path: Path, data: bytes) -> Preset:
+    """The preset of the ``.clap-state`` bytes ``data`` read from ``path``."""
     decoded = decode(data, str(path))
     return Preset(identity=f"file:{path}", plugin=f"{FORMAT}:{decoded.plugin_id}",
                   name=decoded.name or path.stem, container=CONTAINER, data=data,
@@ -129,16 +134,7 @@ class ClapStateContainer:
 
     def read(self, paths: Sequence[Path]) -> Iterable[SourceRead]:
         """One :class:`SourceRead` per file: its preset, or why it cannot be read."""
-        for path in paths:
-            try:
-                preset = read_preset(Path(path))
-            except OSError as exc:
-                yield SourceRead(path=str(path), error=f"{path}: cannot read the file: "
-                                 f"{exc.strerror or exc}")
-            except PresetFormatError as exc:
-                yield SourceRead(path=str(path), error=exc.message)
-            else:
-                yield SourceRead(path=str(path), presets=(preset,))
+        return read_sources(paths, lambda path, data: (preset_of(path, data),))
 
     def wrap(self, plugin: PluginRecord, name: str, state: bytes | None,
              parameters: Sequence[ParamValue]) -> bytes:

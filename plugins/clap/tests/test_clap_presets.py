@@ -176,7 +176,7 @@ def test_bad_files_give_one_line_each(tmp_path):
             CONTAINER.unwrap(data)
     missing = tmp_path / "gone.clap-state"
     (read,) = CONTAINER.read([missing])
-    assert read.error == f"{missing}: cannot read the file: No such file or directory"
+    assert (read.path, read.error) == (str(missing), "cannot read it: No such file or directory")
 
 
 def test_wrap_refuses_another_format_and_rewrap_has_no_target():

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from pluginary.models import PluginRecord
 from pluginary.presets.container import Unwrapped
+from pluginary.presets.files import file_identity, find_files, read_sources
 from pluginary.presets.model import ParamValue, Preset, SourceRead
 from pluginary.validation.host import NotSupported
 
 from . import vstpreset_file as vp
 from .fx_file import PARAM_PROGRAM, FxBank, FxProgram, fx_id_text, parse_fx
-from .sources import file_identity, find_files, read_sources
 from .vst2_wrap import bank_of_program, wrap_bank
 from .vstpreset_container import NAME as VSTPRESET
 from .vstpreset_container import class_id_of

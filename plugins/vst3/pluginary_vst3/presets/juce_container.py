@@ -9,11 +9,11 @@ from pathlib import Path
 
 from pluginary.models import PluginRecord
 from pluginary.presets.container import Unwrapped
+from pluginary.presets.files import file_identity, find_files, read_sources
 from pluginary.presets.model import ParamValue, Preset, SourceRead
 from pluginary.validation.host import NotSupported
 
 from .juce_state import parse_juce_state
-from .sources import file_identity, find_files, read_sources
 from .vstpreset_container import NAME as VSTPRESET
 from .vstpreset_container import class_id_of, vstpreset_from_state
 

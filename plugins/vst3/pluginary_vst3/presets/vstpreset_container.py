@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pluginary.models import PluginRecord
 from pluginary.presets.container import PresetFormatError, Unwrapped
+from pluginary.presets.files import file_identity, find_files, read_sources
 from pluginary.presets.model import ParamValue, Preset, SourceRead
 from pluginary.validation.host import NotSupported
 
@@ -23,7 +24,6 @@ from .fx_file import CHUNK_BANK
 from .juce_state import build_juce_state, parse_juce_state
 from .locations import layout_bank, vst3_preset_roots
 from .metainfo import author_of, parse_metainfo, tags_of
-from .sources import file_identity, find_files, read_sources
 from .vst2_wrap import find_wrapped_bank
 
 NAME = "vstpreset"

@@ -1,5 +1,6 @@
-"""Finding preset files and reading each into a :class:`SourceRead`, shared by the containers
-of this package."""
+"""Finding preset files and reading each into a :class:`SourceRead`: what a container of
+single-file presets (``.vstpreset``, ``.fxp``, ``.aupreset``, ``.clap-state``) needs besides
+its parser, written once for every extension."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from pluginary.presets.container import PresetFormatError
-from pluginary.presets.model import Preset, SourceRead
-from pluginary.scan.walk import find_candidates
+from ..scan.walk import find_candidates
+from .container import PresetFormatError
+from .model import Preset, SourceRead
 
 log = logging.getLogger(__name__)
 
