@@ -218,8 +218,10 @@ def preset_history(ctx: typer.Context,
     if wants_json(ctx, json):
         emit_json(versions)
         return
-    rows = [[v.sha256[:12] + (" *" if v.sha256 == info.sha256 and i == len(versions) - 1
-                              else ""),
+    # The current version is the last entry with its hash (a merged backup can add older
+    # entries after it in time order, never a newer current one).
+    current = max((i for i, v in enumerate(versions) if v.sha256 == info.sha256), default=-1)
+    rows = [[v.sha256[:12] + (" *" if i == current else ""),
              datetime.fromtimestamp(v.recorded_at).isoformat(sep=" ", timespec="seconds"),
              v.size, v.note] for i, v in enumerate(versions)]
     emit_table(("Version", "Recorded", "Size", "Note"), rows, title=f"{info.name} ({info.key})")
